@@ -1,0 +1,60 @@
+package dev.gateway.protocol.event;
+
+import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+
+/**
+ * Server-to-client events of PROTOCOL section 4. Each record is the {@code data} of its frame;
+ * {@link #event()} is the frame's {@code event} name.
+ */
+public sealed interface ServerEvent {
+
+    @JsonIgnore
+    String event();
+
+    /** First frame on every socket. */
+    record Connected(String socketId, String userId, String serverId, long heartbeatIntervalMs, long presenceTtlMs)
+            implements ServerEvent {
+        @Override
+        public String event() {
+            return "connected";
+        }
+    }
+
+    /** Second frame on every socket: the online users this socket may see. */
+    record BulkOnline(List<String> users) implements ServerEvent {
+        @Override
+        public String event() {
+            return "presence:bulk-online";
+        }
+    }
+
+    /** A user went from zero live sockets to one. */
+    record PresenceOnline(String userId, String timestamp) implements ServerEvent {
+        @Override
+        public String event() {
+            return "presence:online";
+        }
+    }
+
+    /** A user's last socket closed ({@code disconnected}) or lapsed ({@code expired}). */
+    record PresenceOffline(String userId, String timestamp, String reason) implements ServerEvent {
+        @Override
+        public String event() {
+            return "presence:offline";
+        }
+    }
+
+    /** A failure reported without an ack id. */
+    record Error(String code, String message) implements ServerEvent {
+        public Error(ErrorCode code, String message) {
+            this(code.name(), message);
+        }
+
+        @Override
+        public String event() {
+            return "error";
+        }
+    }
+}

@@ -1,0 +1,258 @@
+package dev.gateway.protocol.store;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.Response;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.resps.ScanResult;
+
+/**
+ * The connection directory in Redis (PROTOCOL section 6): which sockets exist, whose they are, on which device and
+ * node, and the presence state they imply. Shared by the gateway (which writes it) and gatewayctl (which reads it
+ * and cleans up after dead nodes). Every change to one socket's keys runs as one Lua script, so a crash never
+ * leaves a socket half-registered, and the presence transition it causes is published exactly once.
+ */
+public final class ConnectionStore {
+    /** TTL of the connection keys; pings refresh it. */
+    public static final Duration CONNECTION_TTL = Duration.ofHours(1);
+
+    private static final LuaScript REGISTER = LuaScript.load("register.lua");
+    private static final LuaScript UNREGISTER = LuaScript.load("unregister.lua");
+    private static final LuaScript TOUCH = LuaScript.load("touch.lua");
+    private static final int PAGE = 1000;
+
+    private final RedisClient redis;
+    private final ObjectMapper mapper;
+
+    public ConnectionStore(RedisClient redis, ObjectMapper mapper) {
+        this.redis = redis;
+        this.mapper = mapper;
+    }
+
+    /** What {@link #unregister} found. */
+    public enum Removal {
+        /** Nothing named the socket any more (already removed by someone else). */
+        NOT_FOUND,
+        /** The socket was removed; its user still has other live sockets. */
+        REMOVED,
+        /** The socket was removed and was its user's last: {@code presence:offline} was published. */
+        WENT_OFFLINE
+    }
+
+    /** One socket to register: its record and presence entry. */
+    public record Registration(ConnectionRecord connection, PresenceEntry presence) {
+    }
+
+    /**
+     * Registers a socket.
+     *
+     * @param announce publish {@code presence:online} when this socket brings its user online; false re-registers
+     *                 silently (after Redis lost its data, subscribers never saw the user leave)
+     * @return true when this socket took its user from offline to online
+     */
+    public boolean register(Registration registration, Duration presenceTtl, Instant now, boolean announce) {
+        Object result = REGISTER.eval(redis, registerKeys(registration.connection()),
+                                      registerArgs(registration, presenceTtl, now, announce));
+        return Long.valueOf(1).equals(result);
+    }
+
+    /** Registers many sockets in one round trip (recovery after Redis restarts). */
+    public void registerAll(List<Registration> registrations, Duration presenceTtl, Instant now, boolean announce) {
+        if (registrations.isEmpty()) {
+            return;
+        }
+        try (Pipeline pipeline = redis.pipelined()) {
+            REGISTER.prepare(pipeline);
+            for (Registration registration : registrations) {
+                REGISTER.eval(pipeline, registerKeys(registration.connection()),
+                              registerArgs(registration, presenceTtl, now, announce));
+            }
+            pipeline.sync();
+        }
+    }
+
+    /**
+     * Removes a socket; when it was its user's last, the user goes offline with {@code reason}.
+     *
+     * @param rooms the chat rooms the socket had joined, carried in the offline message for their members
+     */
+    public Removal unregister(ConnectionRecord connection, String reason, List<String> rooms, Instant now) {
+        String offline = json(PresenceChange.offline(connection.userId(), now.toString(), reason, rooms));
+        Object result = UNREGISTER.eval(redis, unregisterKeys(connection),
+                                        List.of(connection.socketId(), connection.userId(), RedisKeys.PRESENCE_CHANNEL,
+                                                offline));
+        long code = result instanceof Long l ? l : 0;
+        return code == 2 ? Removal.WENT_OFFLINE : code == 1 ? Removal.REMOVED : Removal.NOT_FOUND;
+    }
+
+    /**
+     * Refreshes many sockets after their pings, in one round trip.
+     *
+     * @return the sockets whose records were gone, to be registered again
+     */
+    public List<Registration> touchAll(List<Registration> sockets, Duration presenceTtl, Instant now) {
+        if (sockets.isEmpty()) {
+            return List.of();
+        }
+        List<Response<Object>> responses = new ArrayList<>(sockets.size());
+        try (Pipeline pipeline = redis.pipelined()) {
+            TOUCH.prepare(pipeline);
+            for (Registration socket : sockets) {
+                ConnectionRecord c = socket.connection();
+                responses.add(TOUCH.eval(pipeline,
+                                         List.of(RedisKeys.connection(c.socketId()),
+                                                 RedisKeys.userConnections(c.userId()),
+                                                 RedisKeys.deviceConnections(c.userId(), c.deviceId()),
+                                                 RedisKeys.presence(c.userId()),
+                                                 RedisKeys.PRESENCE_ONLINE),
+                                         List.of(c.socketId(),
+                                                 Long.toString(CONNECTION_TTL.toSeconds()),
+                                                 json(socket.presence()),
+                                                 Long.toString(presenceTtl.toMillis()),
+                                                 Long.toString(now.toEpochMilli()),
+                                                 c.userId())));
+            }
+            pipeline.sync();
+        }
+        List<Registration> lost = new ArrayList<>();
+        for (int i = 0; i < responses.size(); i++) {
+            if (!Long.valueOf(1).equals(responses.get(i).get())) {
+                lost.add(sockets.get(i));
+            }
+        }
+        return lost;
+    }
+
+    /** The record of one socket. */
+    public Optional<ConnectionRecord> find(String socketId) {
+        return Optional.ofNullable(redis.get(RedisKeys.connection(socketId))).map(this::parseConnection);
+    }
+
+    /** The records of these sockets that still exist, in the given order. */
+    public List<ConnectionRecord> findAll(Collection<String> socketIds) {
+        List<ConnectionRecord> found = new ArrayList<>();
+        List<String> keys = socketIds.stream().map(RedisKeys::connection).toList();
+        for (int from = 0; from < keys.size(); from += PAGE) {
+            List<String> page = keys.subList(from, Math.min(keys.size(), from + PAGE));
+            for (String value : redis.mget(page.toArray(String[]::new))) {
+                if (value != null) {
+                    found.add(parseConnection(value));
+                }
+            }
+        }
+        return found;
+    }
+
+    /** Socket ids of a user, on every device and node. */
+    public Set<String> socketsOfUser(String userId) {
+        return redis.smembers(RedisKeys.userConnections(userId));
+    }
+
+    /** Socket ids of one device of a user. */
+    public Set<String> socketsOfDevice(String userId, String deviceId) {
+        return redis.smembers(RedisKeys.deviceConnections(userId, deviceId));
+    }
+
+    /** Socket ids a node holds (or held, if it died). */
+    public Set<String> socketsOfNode(String nodeId) {
+        return redis.smembers(RedisKeys.nodeConnections(nodeId));
+    }
+
+    /**
+     * Visits every connection record, a page at a time, with SCAN (never KEYS) and MGET, so that listing 100,000
+     * sockets neither blocks Redis nor holds them all in memory at once.
+     */
+    public void forEachPage(Consumer<List<ConnectionRecord>> pageConsumer) {
+        ScanParams params = new ScanParams().match(RedisKeys.connectionPattern()).count(PAGE);
+        String cursor = ScanParams.SCAN_POINTER_START;
+        do {
+            ScanResult<String> scan = redis.scan(cursor, params);
+            cursor = scan.getCursor();
+            List<String> keys = scan.getResult();
+            if (!keys.isEmpty()) {
+                List<ConnectionRecord> page = new ArrayList<>(keys.size());
+                for (String value : redis.mget(keys.toArray(String[]::new))) {
+                    if (value != null) {
+                        page.add(parseConnection(value));
+                    }
+                }
+                pageConsumer.accept(page);
+            }
+        } while (!ScanParams.SCAN_POINTER_START.equals(cursor));
+    }
+
+    /** The presence entries of a user's sockets, by socket id. */
+    public Map<String, PresenceEntry> presenceOf(String userId) {
+        Map<String, PresenceEntry> entries = new LinkedHashMap<>();
+        redis.hgetAll(RedisKeys.presence(userId)).forEach((socket, value) -> entries.put(socket, parse(value, PresenceEntry.class)));
+        return entries;
+    }
+
+    public ConnectionRecord parseConnection(String json) {
+        return parse(json, ConnectionRecord.class);
+    }
+
+    private static List<String> registerKeys(ConnectionRecord c) {
+        return List.of(RedisKeys.connection(c.socketId()),
+                       RedisKeys.userConnections(c.userId()),
+                       RedisKeys.deviceConnections(c.userId(), c.deviceId()),
+                       RedisKeys.presence(c.userId()),
+                       RedisKeys.PRESENCE_ONLINE,
+                       RedisKeys.nodeConnections(c.serverId()),
+                       RedisKeys.NODES);
+    }
+
+    private static List<String> unregisterKeys(ConnectionRecord c) {
+        return List.of(RedisKeys.connection(c.socketId()),
+                       RedisKeys.userConnections(c.userId()),
+                       RedisKeys.deviceConnections(c.userId(), c.deviceId()),
+                       RedisKeys.presence(c.userId()),
+                       RedisKeys.PRESENCE_ONLINE,
+                       RedisKeys.nodeConnections(c.serverId()));
+    }
+
+    private List<String> registerArgs(Registration registration, Duration presenceTtl, Instant now, boolean announce) {
+        ConnectionRecord c = registration.connection();
+        return List.of(c.socketId(),
+                       json(c),
+                       Long.toString(CONNECTION_TTL.toSeconds()),
+                       json(registration.presence()),
+                       Long.toString(presenceTtl.toMillis()),
+                       Long.toString(now.toEpochMilli()),
+                       c.userId(),
+                       c.serverId(),
+                       announce ? RedisKeys.PRESENCE_CHANNEL : "",
+                       json(PresenceChange.online(c.userId(), now.toString())));
+    }
+
+    String json(Object value) {
+        try {
+            return mapper.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    <T> T parse(String json, Class<T> type) {
+        try {
+            return mapper.readValue(json, type);
+        } catch (IOException e) {
+            throw new UncheckedIOException("unreadable " + type.getSimpleName() + " in Redis", e);
+        }
+    }
+}

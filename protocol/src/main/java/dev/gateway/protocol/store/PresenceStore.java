@@ -1,0 +1,88 @@
+package dev.gateway.protocol.store;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.resps.Tuple;
+
+/**
+ * Who is online: {@code presence:online} (userId scored by last-seen) and the contact sets the application writes.
+ */
+public final class PresenceStore {
+    private static final LuaScript EXPIRE_USER = LuaScript.load("expire-user.lua");
+    private static final int CHUNK = 1000;
+
+    private final RedisClient redis;
+    private final ConnectionStore connections;
+
+    public PresenceStore(RedisClient redis, ObjectMapper mapper, ConnectionStore connections) {
+        this.redis = redis;
+        this.connections = connections;
+    }
+
+    /** An online user and when one of their sockets last pinged. */
+    public record OnlineUser(String userId, Instant lastSeen) {
+    }
+
+    /** Those of {@code userIds} who are online, in the given order. */
+    public List<String> onlineAmong(Collection<String> userIds) {
+        List<String> ids = List.copyOf(userIds);
+        List<String> online = new ArrayList<>();
+        for (int from = 0; from < ids.size(); from += CHUNK) {
+            List<String> chunk = ids.subList(from, Math.min(ids.size(), from + CHUNK));
+            List<Double> scores = redis.zmscore(RedisKeys.PRESENCE_ONLINE, chunk.toArray(String[]::new));
+            for (int i = 0; i < chunk.size(); i++) {
+                if (scores.get(i) != null) {
+                    online.add(chunk.get(i));
+                }
+            }
+        }
+        return online;
+    }
+
+    /** Up to {@code limit} online users, most recently seen first. */
+    public List<OnlineUser> online(int limit) {
+        List<OnlineUser> users = new ArrayList<>();
+        for (Tuple tuple : redis.zrevrangeWithScores(RedisKeys.PRESENCE_ONLINE, 0, limit - 1L)) {
+            users.add(new OnlineUser(tuple.getElement(), Instant.ofEpochMilli((long) tuple.getScore())));
+        }
+        return users;
+    }
+
+    /** How many users are online. */
+    public long onlineCount() {
+        return redis.zcard(RedisKeys.PRESENCE_ONLINE);
+    }
+
+    /** The users whose presence {@code userId} sees (the application's contact set). */
+    public Set<String> contacts(String userId) {
+        return redis.smembers(RedisKeys.contacts(userId));
+    }
+
+    /**
+     * Marks offline ({@code expired}) every user whose presence lapsed: no socket refreshed it within the TTL,
+     * for example because its node died before it could clean up. Safe to run on every node at once.
+     *
+     * @return how many users this call took offline
+     */
+    public int expireLapsed(Instant now, Duration presenceTtl) {
+        long newestLapsed = now.minus(presenceTtl).toEpochMilli();
+        int expired = 0;
+        for (String userId : redis.zrangeByScore(RedisKeys.PRESENCE_ONLINE, Double.NEGATIVE_INFINITY, newestLapsed, 0, CHUNK)) {
+            String offline = connections.json(PresenceChange.offline(userId, now.toString(), PresenceChange.EXPIRED, List.of()));
+            Object result = EXPIRE_USER.eval(redis,
+                                             List.of(RedisKeys.presence(userId), RedisKeys.PRESENCE_ONLINE),
+                                             List.of(userId, Long.toString(newestLapsed), RedisKeys.PRESENCE_CHANNEL, offline));
+            if (Long.valueOf(1).equals(result)) {
+                expired++;
+            }
+        }
+        return expired;
+    }
+}

@@ -1,0 +1,36 @@
+-- Registers one socket: its connection record, the user's and device's socket sets, its presence entry and
+-- its node's socket set, all at once. Marks the user online; the caller that does so publishes the one
+-- presence:online message of that transition (scripts run one at a time, so exactly one caller sees it).
+--
+-- KEYS[1] ws:connection:{socketId}
+-- KEYS[2] ws:user:{userId}:connections
+-- KEYS[3] ws:user:{userId}:device:{deviceId}:connections
+-- KEYS[4] presence:user:{userId}
+-- KEYS[5] presence:online
+-- KEYS[6] ws:node:{nodeId}:connections
+-- KEYS[7] ws:nodes
+-- ARGV[1] socketId
+-- ARGV[2] connection record (JSON)
+-- ARGV[3] connection TTL, seconds
+-- ARGV[4] presence entry (JSON)
+-- ARGV[5] presence TTL, milliseconds
+-- ARGV[6] now, epoch milliseconds
+-- ARGV[7] userId
+-- ARGV[8] nodeId
+-- ARGV[9] channel for the presence:online message, or '' to register silently
+-- ARGV[10] the presence:online message
+-- Returns 1 when this socket took its user from offline to online, else 0.
+redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])
+redis.call('SADD', KEYS[2], ARGV[1])
+redis.call('EXPIRE', KEYS[2], ARGV[3])
+redis.call('SADD', KEYS[3], ARGV[1])
+redis.call('EXPIRE', KEYS[3], ARGV[3])
+redis.call('HSET', KEYS[4], ARGV[1], ARGV[4])
+redis.call('PEXPIRE', KEYS[4], ARGV[5])
+redis.call('SADD', KEYS[6], ARGV[1])
+redis.call('SADD', KEYS[7], ARGV[8])
+local added = redis.call('ZADD', KEYS[5], ARGV[6], ARGV[7])
+if added == 1 and ARGV[9] ~= '' then
+    redis.call('PUBLISH', ARGV[9], ARGV[10])
+end
+return added
