@@ -19,7 +19,6 @@ import dev.gateway.protocol.event.ServerEvent;
 import dev.gateway.protocol.event.ServerEvent.ChatMessage;
 import dev.gateway.protocol.store.ChannelRecorder.Message;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Disabled;
