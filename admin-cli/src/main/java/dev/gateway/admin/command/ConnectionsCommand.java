@@ -29,11 +29,17 @@ import picocli.CommandLine.ParentCommand;
          footer = {"  gatewayctl connections --user alice",
                    "  gatewayctl connections --node gw-1 -o json | jq -r '.[].socketId'"})
 public final class ConnectionsCommand implements Callable<Integer> {
-    /** Who, then when: the order in which tables list sockets. */
-    static final Comparator<ConnectionRecord> ORDER =
-            Comparator.comparing(ConnectionRecord::userId, Comparator.nullsFirst(Comparator.<String>naturalOrder()))
-                    .thenComparing(ConnectionRecord::connectedAt, Comparator.nullsFirst(Comparator.naturalOrder()))
-                    .thenComparing(ConnectionRecord::socketId, Comparator.nullsFirst(Comparator.naturalOrder()));
+    /**
+     * Who, then when: the order in which tables list sockets. ISO-8601 UTC instants sort as text. Written out rather
+     * than chained with thenComparing: sorting 100,000 records is a good part of a listing's time.
+     */
+    static final Comparator<ConnectionRecord> ORDER = (a, b) -> {
+        int order = compare(a.userId(), b.userId());
+        if (order == 0) {
+            order = compare(a.connectedAt(), b.connectedAt());
+        }
+        return order != 0 ? order : compare(a.socketId(), b.socketId());
+    };
 
     @ParentCommand
     private GatewayCtl gatewayctl;
@@ -71,6 +77,10 @@ public final class ConnectionsCommand implements Callable<Integer> {
                                      Column.of("CONNECTED", record -> Times.instant(record.connectedAt())),
                                      Column.of("AGE", record -> Times.age(record.connectedAt(), now))));
         return ExitCodes.matched(!records.isEmpty());
+    }
+
+    private static int compare(String a, String b) {
+        return a == null ? (b == null ? 0 : -1) : b == null ? 1 : a.compareTo(b);
     }
 
     /**

@@ -85,6 +85,9 @@ final class TablePrinter {
         if (value == null || value.isEmpty()) {
             return NONE;
         }
+        if (value.chars().noneMatch(Character::isISOControl)) {
+            return value;
+        }
         StringBuilder clean = new StringBuilder(value.length());
         value.codePoints().forEach(c -> clean.appendCodePoint(Character.isISOControl(c) ? '?' : c));
         return clean.toString();
