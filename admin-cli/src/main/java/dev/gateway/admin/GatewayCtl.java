@@ -134,7 +134,8 @@ public final class GatewayCtl implements Callable<Integer> {
         CommandLine commandLine = e.getCommandLine();
         // Some picocli messages start with "Error: " of their own.
         String message = e.getMessage().replaceFirst("^Error: ", "");
-        commandLine.getErr().println("error: " + message + " (see '" + commandLine.getCommandSpec().qualifiedName() + " --help')");
+        String help = commandLine.getCommandSpec().qualifiedName() + " --help";
+        commandLine.getErr().println("error: " + message + " (see '" + help + "')");
         return ExitCodes.USAGE;
     }
 

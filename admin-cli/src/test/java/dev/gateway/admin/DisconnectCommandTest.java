@@ -55,7 +55,7 @@ class DisconnectCommandTest {
     }
 
     @AfterEach
-    void stopListening() throws InterruptedException {
+    void stopListening() {
         presence.close();
     }
 
@@ -97,6 +97,8 @@ class DisconnectCommandTest {
 
             assertThat(result.exitCode(), is(0));
             assertThat(results(MAPPER.readTree(result.out())), contains("alice-web-1 closed", "alice-web-2 closed"));
+            assertThat(nodes.messages().stream().map(message -> message.channel() + " " + command(message).socketIds()).toList(),
+                       contains(GW_A + " [alice-web-1]", GW_B + " [alice-web-2]"));
             assertThat(List.copyOf(connections.socketsOfUser("alice")), contains("alice-phone-1"));
         }
     }
@@ -111,9 +113,9 @@ class DisconnectCommandTest {
                                                 "carol-tablet-1  carol  gw-dead  cleaned"));
             assertThat(connections.find("carol-tablet-1").isPresent(), is(false));
             assertThat(nodes.messages(), is(empty()));
-            assertThat(presence.awaitMessages(1), contains(new Subscriber.Message(
-                    RedisKeys.PRESENCE_CHANNEL,
-                    "{\"type\":\"offline\",\"userId\":\"carol\",\"timestamp\":\"2025-06-01T10:10:00Z\",\"reason\":\"expired\"}")));
+            String offline = "{\"type\":\"offline\",\"userId\":\"carol\",\"timestamp\":\"2025-06-01T10:10:00Z\","
+                    + "\"reason\":\"expired\"}";
+            assertThat(presence.awaitMessages(1), contains(new Subscriber.Message(RedisKeys.PRESENCE_CHANNEL, offline)));
         }
     }
 
@@ -124,11 +126,23 @@ class DisconnectCommandTest {
 
             assertThat(result.exitCode(), is(0));
             assertThat(results(MAPPER.readTree(result.out())), contains("dave-desk-1 cleaned", "dave-desk-2 closed"));
+            assertThat(nodes.messages().stream().map(Subscriber.Message::channel).toList(), contains(GW_A));
             List<Subscriber.Message> events = presence.awaitMessages(1);
             Thread.sleep(100); // a second offline event, were there one, would have arrived by now
             assertThat(presence.messages().size(), is(1));
             assertThat(events.getFirst().body(), startsWith("{\"type\":\"offline\",\"userId\":\"dave\""));
         }
+    }
+
+    @Test
+    void aDeadNodeWhoseLastSocketIsCleanedIsNoLongerListed() {
+        gatewayctl("disconnect", "--user", "carol");
+        assertThat(gatewayctl("nodes").lines().getLast(), startsWith("gw-dead  -              1"));
+
+        gatewayctl("disconnect", "--socket", "dave-desk-1");
+
+        assertThat(gatewayctl("nodes").lines().stream().map(line -> line.split(" ")[0]).toList(),
+                   contains("NODE", "gw-a", "gw-b"));
     }
 
     @Test
@@ -141,7 +155,9 @@ class DisconnectCommandTest {
                                                 "alice-web-1    alice  gw-a  closed",
                                                 "alice-phone-1  alice  gw-b  timeout",
                                                 "alice-web-2    alice  gw-b  timeout"));
+            assertThat(closingA.messages().size(), is(1));
             assertThat(ignoringB.messages().size(), is(1));
+            assertThat(result.err(), is(""));
         }
     }
 
@@ -220,7 +236,7 @@ class DisconnectCommandTest {
             NodeCommand.Disconnect disconnect = command(new Subscriber.Message(channel, message));
             for (String socketId : disconnect.socketIds()) {
                 connections.find(socketId).ifPresent(
-                        record -> connections.unregister(record, PresenceChange.DISCONNECTED, List.of(), Instant.now()));
+                        record -> connections.unregister(record, PresenceChange.DISCONNECTED, Instant.now()));
             }
         }, channels);
     }

@@ -57,7 +57,7 @@ public final class ListingBenchmark {
         for (int i = 0; i < records; i++) {
             String node = "gw-" + i % 4;
             ConnectionRecord record = new ConnectionRecord("user-" + i / 4, UUID.randomUUID().toString(), "member",
-                                                           "device-" + i % 4, "Firefox on Linux", "Mozilla/5.0 (X11; Linux x86_64)",
+                                                           "device-" + i % 4, "Firefox on Linux", "Mozilla/5.0 (X11)",
                                                            "203.0.113." + i % 250, now.toString(), node);
             batch.add(new ConnectionStore.Registration(record, new PresenceEntry(node, now.toString(), now.toString())));
             if (batch.size() == BATCH || i == records - 1) {
@@ -85,7 +85,8 @@ public final class ListingBenchmark {
         builder.environment().put("REDIS_URL", redis.url());
         long started = System.nanoTime();
         int exitCode = builder.start().waitFor();
-        System.out.printf("%-45s %6d ms  exit %d%n", new File(path).getName() + " " + String.join(" ", args), millis(started), exitCode);
+        String label = new File(path).getName() + " " + String.join(" ", args);
+        System.out.printf("%-45s %6d ms  exit %d%n", label, millis(started), exitCode);
     }
 
     private static long millis(long startedNanos) {

@@ -6,7 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -105,26 +105,31 @@ public final class DisconnectCommand implements Callable<Integer> {
         List<ConnectionRecord> sockets = new ArrayList<>(connections.findAll(socketIds(connections)));
         sockets.sort(ConnectionsCommand.ORDER);
 
-        Map<String, String> results = new LinkedHashMap<>();
-        Set<String> pending = new HashSet<>();
+        Map<String, String> results = new HashMap<>();
+        Set<String> asked = new HashSet<>();
         Map<String, List<ConnectionRecord>> byNode = sockets.stream()
                 .collect(Collectors.groupingBy(ConnectionRecord::serverId, TreeMap::new, Collectors.toList()));
         Instant now = gatewayctl.environment().clock().instant();
         byNode.forEach((nodeId, held) -> {
             if (stores.nodes().isAlive(nodeId)) {
                 ask(stores.nodes(), nodeId, held);
-                held.forEach(socket -> pending.add(socket.socketId()));
+                held.forEach(socket -> asked.add(socket.socketId()));
             } else {
                 // Removing what is already gone is a no-op, so racing a live node that reaps the dead one is safe.
-                held.forEach(socket -> connections.unregister(socket, PresenceChange.EXPIRED, List.of(), now));
+                held.forEach(socket -> connections.unregister(socket, PresenceChange.EXPIRED, now));
                 held.forEach(socket -> results.put(socket.socketId(), CLEANED));
+                // With its last socket gone, a dead node is only a name in ws:nodes; a node that was merely cut off
+                // lists itself again when it registers its sockets anew.
+                if (connections.socketsOfNode(nodeId).isEmpty()) {
+                    stores.nodes().forget(nodeId);
+                }
             }
         });
-        Set<String> open = awaitClosed(connections, pending);
+        Set<String> open = awaitClosed(connections, asked);
+        asked.forEach(socketId -> results.put(socketId, open.contains(socketId) ? TIMEOUT : CLOSED));
 
         List<Result> rows = sockets.stream()
-                .map(socket -> new Result(socket.socketId(), socket.userId(), socket.serverId(),
-                                          results.getOrDefault(socket.socketId(), open.contains(socket.socketId()) ? TIMEOUT : CLOSED)))
+                .map(socket -> new Result(socket.socketId(), socket.userId(), socket.serverId(), results.get(socket.socketId())))
                 .toList();
         gatewayctl.output().list(rows, List.of(Column.of("SOCKET", Result::socketId),
                                                Column.of("USER", Result::userId),

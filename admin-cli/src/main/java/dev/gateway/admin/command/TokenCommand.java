@@ -104,11 +104,12 @@ public final class TokenCommand implements Callable<Integer> {
      * header (only the Jwt's own headers are written), so the gateway verifies with its key whatever its id.
      */
     static JwkOctet key(byte[] secret) {
+        String k = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
         return JwkOctet.create(jakarta.json.Json.createObjectBuilder()
                                        .add(Jwk.PARAM_KEY_TYPE, Jwk.KEY_TYPE_OCT)
                                        .add(Jwk.PARAM_KEY_ID, "jwt-secret")
                                        .add(Jwk.PARAM_ALGORITHM, JwkOctet.ALG_HS256)
-                                       .add(JwkOctet.PARAM_OCTET_KEY, Base64.getUrlEncoder().withoutPadding().encodeToString(secret))
+                                       .add(JwkOctet.PARAM_OCTET_KEY, k)
                                        .build());
     }
 }
