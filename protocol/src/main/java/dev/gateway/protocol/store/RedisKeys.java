@@ -90,7 +90,7 @@ public final class RedisKeys {
      * node, or another node or gatewayctl after its node died) leaves those chats for it.
      */
     public static String socketChats(String socketId) {
-        return CONNECTION_PREFIX + socketId + ":chats";
+        return "ws:connection-chats:" + socketId;
     }
 
     /** Set: user ids allowed in a chat; written by the application. */

@@ -1,7 +1,7 @@
 -- A socket joins a chat: remembered with the socket (so whoever removes the socket later leaves the chat for it) and
 -- counted per user across nodes. The user's first socket in the chat publishes chat:user-joined to the room.
 --
--- KEYS[1] ws:connection:{socketId}:chats
+-- KEYS[1] ws:connection-chats:{socketId}
 -- KEYS[2] chat:{chatId}:users
 -- ARGV[1] chatId
 -- ARGV[2] userId

@@ -1,6 +1,6 @@
 -- A socket leaves a chat. The user's last socket in the chat publishes chat:user-left to the room.
 --
--- KEYS[1] ws:connection:{socketId}:chats
+-- KEYS[1] ws:connection-chats:{socketId}
 -- KEYS[2] chat:{chatId}:users
 -- ARGV[1] chatId
 -- ARGV[2] userId

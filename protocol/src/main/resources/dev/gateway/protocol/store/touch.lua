@@ -7,7 +7,7 @@
 -- KEYS[3] ws:user:{userId}:device:{deviceId}:connections
 -- KEYS[4] presence:user:{userId}
 -- KEYS[5] presence:online
--- KEYS[6] ws:connection:{socketId}:chats
+-- KEYS[6] ws:connection-chats:{socketId}
 -- ARGV[1] socketId
 -- ARGV[2] connection TTL, seconds
 -- ARGV[3] presence entry (JSON)

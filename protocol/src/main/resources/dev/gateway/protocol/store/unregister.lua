@@ -9,7 +9,7 @@
 -- KEYS[4] presence:user:{userId}
 -- KEYS[5] presence:online
 -- KEYS[6] ws:node:{nodeId}:connections
--- KEYS[7] ws:connection:{socketId}:chats
+-- KEYS[7] ws:connection-chats:{socketId}
 -- ARGV[1] socketId
 -- ARGV[2] userId
 -- ARGV[3] channel for the presence:offline message
