@@ -236,8 +236,8 @@ class ChatStoreTest {
         chats.join("s1", "c1", "alice", joined("c1", "alice"));
         chats.join("s1", "c2", "alice", joined("c2", "alice"));
 
-        assertThat(redis.smembers("ws:connection:s1:chats"), containsInAnyOrder("c1", "c2"));
-        assertThat(redis.ttl("ws:connection:s1:chats"), is(allOf(greaterThan(3590L), lessThanOrEqualTo(3600L))));
+        assertThat(redis.smembers("ws:connection-chats:s1"), containsInAnyOrder("c1", "c2"));
+        assertThat(redis.ttl("ws:connection-chats:s1"), is(allOf(greaterThan(3590L), lessThanOrEqualTo(3600L))));
     }
 
     @Test
@@ -312,7 +312,7 @@ class ChatStoreTest {
 
         connections.unregister(s1, PresenceChange.DISCONNECTED, NOW);
 
-        assertThat(redis.exists("ws:connection:s1:chats"), is(false));
+        assertThat(redis.exists("ws:connection-chats:s1"), is(false));
         assertThat(redis.exists("chat:c1:users"), is(false));
     }
 

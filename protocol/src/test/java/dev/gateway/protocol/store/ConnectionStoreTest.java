@@ -337,6 +337,15 @@ class ConnectionStoreTest {
     }
 
     @Test
+    void socketCountsAreGivenPerUserInTheGivenOrder() {
+        store.register(registration(socket("s1", "alice")), PRESENCE_TTL, NOW, true);
+        store.register(registration(socket("s2", "alice")), PRESENCE_TTL, NOW, true);
+        store.register(registration(socket("s3", "bob")), PRESENCE_TTL, NOW, true);
+
+        assertThat(store.socketCounts(List.of("bob", "nobody", "alice")), contains(1L, 0L, 2L));
+    }
+
+    @Test
     void findAllReturnsTheRecordsThatStillExistInTheGivenOrder() {
         store.register(registration(socket("s1", "alice")), PRESENCE_TTL, NOW, true);
         store.register(registration(socket("s2", "bob")), PRESENCE_TTL, NOW, true);

@@ -178,6 +178,38 @@ class NodeStoreTest {
         assertThat(redis.smembers("ws:nodes"), is(Set.of("node-b")));
     }
 
+    @Test
+    void sendPublishesTheCommandOnTheNodesChannelInTheContractFormat() throws Exception {
+        try (ChannelRecorder channel = REDIS.record("gw:node:node-a")) {
+            long receivers = nodes.send("node-a", new NodeCommand.Disconnect(List.of("s1", "s2"), "maintenance"));
+
+            List<Message> published = channel.published();
+            assertThat(receivers, is(1L));
+            assertThat(published, hasSize(1));
+            JsonNode command = mapper.readTree(published.getFirst().payload());
+            assertThat(command.get("type").asText(), is("disconnect"));
+            assertThat(command.get("socketIds").get(0).asText(), is("s1"));
+            assertThat(command.get("socketIds").get(1).asText(), is("s2"));
+            assertThat(command.get("reason").asText(), is("maintenance"));
+        }
+    }
+
+    @Test
+    void sendToANodeNobodyListensForReachesNoOne() {
+        assertThat(nodes.send("gone", new NodeCommand.Disconnect(List.of("s1"), "bye")), is(0L));
+    }
+
+    @Test
+    void aSentCommandReadsBackAsTheSameCommand() throws Exception {
+        NodeCommand.Disconnect sent = new NodeCommand.Disconnect(List.of("s1"), "maintenance");
+        try (ChannelRecorder channel = REDIS.record("gw:node:node-a")) {
+            nodes.send("node-a", sent);
+
+            NodeCommand read = mapper.readValue(channel.published().getFirst().payload(), NodeCommand.class);
+            assertThat(read, is(sent));
+        }
+    }
+
     private static NodeRecord record(String nodeId, long sockets) {
         return new NodeRecord(nodeId, "host-" + nodeId, 8080, "2025-03-01T09:00:00Z", "2025-03-01T10:00:00Z", sockets);
     }

@@ -59,13 +59,13 @@ final class FakeTransport implements Transport {
     }
 
     @Override
-    public void sendText(String text) throws Exception {
+    public void sendText(OutboundFrame frame) throws Exception {
         enter();
         try {
             if (blocking && !unblocked.await(10, TimeUnit.SECONDS)) {
                 throw new IllegalStateException("fake transport still blocked after 10 s");
             }
-            record("text:" + text);
+            record("text:" + frame.text());
         } finally {
             inFlight.decrementAndGet();
         }

@@ -35,9 +35,9 @@ class OutboxTest {
         FakeTransport transport = new FakeTransport();
         Outbox outbox = outbox(transport, manual, 10);
 
-        outbox.offer("a");
-        outbox.offer("b");
-        outbox.offer("c");
+        outbox.offer(frame("a"));
+        outbox.offer(frame("b"));
+        outbox.offer(frame("c"));
         manual.runAll();
 
         assertThat(transport.written(), contains("text:a", "text:b", "text:c"));
@@ -50,7 +50,7 @@ class OutboxTest {
         List<String> expected = new ArrayList<>();
 
         for (int i = 0; i < 5_000; i++) {
-            outbox.offer("f" + i);
+            outbox.offer(frame("f" + i));
             expected.add("text:f" + i);
         }
 
@@ -71,7 +71,7 @@ class OutboxTest {
             offering.add(virtualThreads.submit(() -> {
                 start.await();
                 for (int i = 0; i < perThread; i++) {
-                    outbox.offer(thread + ":" + i);
+                    outbox.offer(frame(thread + ":" + i));
                 }
                 return null;
             }));
@@ -95,12 +95,26 @@ class OutboxTest {
     }
 
     @Test
+    void oneFrameOfferedToSeveralOutboxesIsWrittenToEach() {
+        FakeTransport first = new FakeTransport();
+        FakeTransport second = new FakeTransport();
+        OutboundFrame shared = frame("room message");
+
+        outbox(first, manual, 10).offer(shared);
+        outbox(second, manual, 10).offer(shared);
+        manual.runAll();
+
+        assertThat(first.written(), contains("text:room message"));
+        assertThat(second.written(), contains("text:room message"));
+    }
+
+    @Test
     void anOfferBeyondTheCapacityIsRefused() {
         Outbox outbox = outbox(new FakeTransport(), manual, 2);
 
-        assertThat(outbox.offer("a"), is(true));
-        assertThat(outbox.offer("b"), is(true));
-        assertThat(outbox.offer("c"), is(false));
+        assertThat(outbox.offer(frame("a")), is(true));
+        assertThat(outbox.offer(frame("b")), is(true));
+        assertThat(outbox.offer(frame("c")), is(false));
         assertThat(outbox.queued(), is(2));
     }
 
@@ -108,9 +122,9 @@ class OutboxTest {
     void aRefusedFrameIsNeverWritten() {
         FakeTransport transport = new FakeTransport();
         Outbox outbox = outbox(transport, manual, 2);
-        outbox.offer("a");
-        outbox.offer("b");
-        outbox.offer("c");
+        outbox.offer(frame("a"));
+        outbox.offer(frame("b"));
+        outbox.offer(frame("c"));
 
         manual.runAll();
 
@@ -120,14 +134,14 @@ class OutboxTest {
     @Test
     void writtenFramesFreeCapacity() {
         Outbox outbox = outbox(new FakeTransport(), manual, 2);
-        outbox.offer("a");
-        outbox.offer("b");
+        outbox.offer(frame("a"));
+        outbox.offer(frame("b"));
 
         manual.runAll();
 
         assertThat(outbox.queued(), is(0));
-        assertThat(outbox.offer("c"), is(true));
-        assertThat(outbox.offer("d"), is(true));
+        assertThat(outbox.offer(frame("c")), is(true));
+        assertThat(outbox.offer(frame("d")), is(true));
     }
 
     @Test
@@ -137,7 +151,7 @@ class OutboxTest {
         outbox.ping();
         outbox.pong("p".getBytes(StandardCharsets.UTF_8));
 
-        assertThat(outbox.offer("a"), is(true));
+        assertThat(outbox.offer(frame("a")), is(true));
         manual.runAll();
         assertThat(transport.written(), contains("ping", "pong:p", "text:a"));
     }
@@ -145,8 +159,8 @@ class OutboxTest {
     @Test
     void eachWrittenTextFrameIsCounted() {
         Outbox outbox = outbox(new FakeTransport(), manual, 10);
-        outbox.offer("a");
-        outbox.offer("b");
+        outbox.offer(frame("a"));
+        outbox.offer(frame("b"));
         outbox.ping();
 
         manual.runAll();
@@ -158,8 +172,8 @@ class OutboxTest {
     void aGracefulCloseIsWrittenAfterTheQueuedFrames() {
         FakeTransport transport = new FakeTransport();
         Outbox outbox = outbox(transport, manual, 10);
-        outbox.offer("a");
-        outbox.offer("b");
+        outbox.offer(frame("a"));
+        outbox.offer(frame("b"));
 
         outbox.close(1001, "server shutting down", false);
         manual.runAll();
@@ -172,8 +186,8 @@ class OutboxTest {
     void aCloseThatDropsQueuedFramesIsWrittenAlone() {
         FakeTransport transport = new FakeTransport();
         Outbox outbox = outbox(transport, manual, 10);
-        outbox.offer("a");
-        outbox.offer("b");
+        outbox.offer(frame("a"));
+        outbox.offer(frame("b"));
 
         outbox.close(4503, "slow consumer", true);
         manual.runAll();
@@ -188,7 +202,7 @@ class OutboxTest {
         Outbox outbox = outbox(transport, manual, 10);
         outbox.close(1000, "bye", false);
 
-        boolean accepted = outbox.offer("late");
+        boolean accepted = outbox.offer(frame("late"));
         outbox.ping();
         manual.runAll();
 
@@ -200,7 +214,7 @@ class OutboxTest {
     void onlyTheFirstCloseCounts() {
         FakeTransport transport = new FakeTransport();
         Outbox outbox = outbox(transport, manual, 10);
-        outbox.offer("a");
+        outbox.offer(frame("a"));
 
         outbox.close(1000, "bye", false);
         outbox.close(4503, "slow consumer", true);
@@ -214,7 +228,7 @@ class OutboxTest {
         FakeTransport transport = new FakeTransport();
         Outbox outbox = outbox(transport, manual, 10);
 
-        outbox.offer("a");
+        outbox.offer(frame("a"));
         outbox.close(1000, "bye", false);
 
         assertThat(transport.written(), is(empty()));
@@ -228,18 +242,18 @@ class OutboxTest {
         FakeTransport healthy = new FakeTransport();
         Outbox slow = outbox(stuck, virtualThreads, 100);
         Outbox fast = outbox(healthy, virtualThreads, 100);
-        slow.offer("s0");
+        slow.offer(frame("s0"));
         assertThat(stuck.awaitSendStarted(), is(true));
 
         for (int i = 1; i <= 100; i++) {
-            slow.offer("s" + i);
-            fast.offer("f" + i);
+            slow.offer(frame("s" + i));
+            fast.offer(frame("f" + i));
         }
 
         await("the healthy outbox drained", () -> healthy.written().size() == 100);
         assertThat(stuck.written(), is(empty()));
         assertThat(slow.queued(), is(100));
-        assertThat(slow.offer("overflow"), is(false));
+        assertThat(slow.offer(frame("overflow")), is(false));
         stuck.unblock();
         await("the stuck outbox drained", () -> stuck.written().size() == 101);
         assertThat(stuck.written().getFirst(), is("text:s0"));
@@ -250,10 +264,10 @@ class OutboxTest {
     void offeringNeverWaitsForABlockedTransport() throws Exception {
         FakeTransport stuck = new FakeTransport().blocking();
         Outbox outbox = outbox(stuck, virtualThreads, 10);
-        outbox.offer("first");
+        outbox.offer(frame("first"));
         assertThat(stuck.awaitSendStarted(), is(true));
 
-        Future<Boolean> offered = virtualThreads.submit(() -> outbox.offer("second"));
+        Future<Boolean> offered = virtualThreads.submit(() -> outbox.offer(frame("second")));
 
         assertThat(offered.get(10, TimeUnit.SECONDS), is(true));
         stuck.unblock();
@@ -264,13 +278,13 @@ class OutboxTest {
         FakeTransport broken = new FakeTransport().failing();
         Outbox outbox = outbox(broken, manual, 100);
         for (int i = 0; i < 10; i++) {
-            outbox.offer("f" + i);
+            outbox.offer(frame("f" + i));
         }
         manual.runAll();
         assertThat(failures.get(), is(1));
 
         outbox.ping();
-        outbox.offer("after");
+        outbox.offer(frame("after"));
         outbox.close(1000, "bye", false);
         manual.runAll();
 
@@ -283,7 +297,7 @@ class OutboxTest {
     void aSendFailureOnTheWriterThreadIsReported() throws Exception {
         Outbox outbox = outbox(new FakeTransport().failing(), virtualThreads, 100);
 
-        outbox.offer("f");
+        outbox.offer(frame("f"));
 
         await("the failure reported", () -> failures.get() == 1);
         assertThat(outbox.isCloseSent(), is(true));
@@ -293,19 +307,23 @@ class OutboxTest {
     void nothingIsWrittenAfterASendFailure() {
         FakeTransport transport = new FakeTransport();
         Outbox outbox = outbox(transport, manual, 100);
-        outbox.offer("a");
+        outbox.offer(frame("a"));
         manual.runAll();
         transport.failing();
-        outbox.offer("b");
+        outbox.offer(frame("b"));
         manual.runAll();
 
         transport.unfail();
-        outbox.offer("c");
+        outbox.offer(frame("c"));
         outbox.close(1000, "bye", false);
         manual.runAll();
 
         assertThat(transport.written(), contains("text:a"));
         assertThat(failures.get(), is(1));
+    }
+
+    private static OutboundFrame frame(String text) {
+        return new OutboundFrame(text);
     }
 
     private Outbox outbox(Transport transport, java.util.concurrent.Executor executor, int capacity) {
