@@ -220,7 +220,8 @@ class FrameCodecTest {
 
         String json = codec.ackSuccess(7, fields);
 
-        assertThat(json, is("{\"event\":\"ack\",\"ack\":7,\"data\":{\"success\":true,\"status\":\"ACCEPTED\",\"messageId\":\"1-0\"}}"));
+        assertThat(json, is("{\"event\":\"ack\",\"ack\":7,"
+                                    + "\"data\":{\"success\":true,\"status\":\"ACCEPTED\",\"messageId\":\"1-0\"}}"));
     }
 
     @Test
@@ -244,7 +245,8 @@ class FrameCodecTest {
 
         String json = codec.ackFailure(9, ErrorCode.VALIDATION, "content too long", extra);
 
-        assertThat(json, is("{\"event\":\"ack\",\"ack\":9,\"data\":{\"success\":false,\"status\":\"FAILED\",\"clientMsgId\":\"m-1\","
+        assertThat(json, is("{\"event\":\"ack\",\"ack\":9,"
+                                    + "\"data\":{\"success\":false,\"status\":\"FAILED\",\"clientMsgId\":\"m-1\","
                                     + "\"error\":{\"code\":\"VALIDATION\",\"message\":\"content too long\"}}}"));
     }
 

@@ -100,11 +100,6 @@ public final class ChannelRecorder implements AutoCloseable {
         return messages;
     }
 
-    /** The payloads published so far on one channel. */
-    public List<String> payloads(String channel) {
-        return published().stream().filter(m -> m.channel().equals(channel)).map(Message::payload).toList();
-    }
-
     @Override
     public void close() throws InterruptedException {
         if (pubSub.isSubscribed()) {

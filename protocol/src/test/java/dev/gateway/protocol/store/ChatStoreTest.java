@@ -474,7 +474,8 @@ class ChatStoreTest {
     }
 
     /** Sends as the gateway does: the room message is the encoded chat:message frame, split around its id. */
-    private ChatStore.Stored send(String chatId, String senderId, String content, Optional<String> clientMsgId, String createdAt) {
+    private ChatStore.Stored send(String chatId, String senderId, String content, Optional<String> clientMsgId,
+                                  String createdAt) {
         String template = RoomMessage.toAll(codec.encode(new ChatMessage(ID_PLACEHOLDER, chatId, senderId, content, "text",
                                                                          clientMsgId.orElse(null), createdAt))).encode();
         int at = template.indexOf(ID_PLACEHOLDER);

@@ -163,7 +163,8 @@ class ConnectionStoreTest {
 
     @Test
     void registerAllRegistersEverySocketInOneCall() {
-        store.registerAll(List.of(registration(socket("s1", "alice")), registration(socket("s2", "bob"))), PRESENCE_TTL, NOW, false);
+        store.registerAll(List.of(registration(socket("s1", "alice")), registration(socket("s2", "bob"))),
+                          PRESENCE_TTL, NOW, false);
 
         assertThat(store.find("s1").orElseThrow().userId(), is("alice"));
         assertThat(store.find("s2").orElseThrow().userId(), is("bob"));
@@ -282,8 +283,9 @@ class ConnectionStoreTest {
             redis.expire(key, 30);
         }
         redis.pexpire("presence:user:alice", 1_000);
+        Instant later = NOW.plusSeconds(20);
 
-        List<Registration> lost = store.touchAll(List.of(registration(s1, NOW.plusSeconds(20))), PRESENCE_TTL, NOW.plusSeconds(20));
+        List<Registration> lost = store.touchAll(List.of(registration(s1, later)), PRESENCE_TTL, later);
 
         assertThat(lost, is(empty()));
         for (String key : List.of("ws:connection:s1", "ws:user:alice:connections", "ws:user:alice:device:laptop:connections")) {

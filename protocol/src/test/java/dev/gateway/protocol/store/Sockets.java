@@ -22,7 +22,8 @@ final class Sockets {
     }
 
     static Registration registration(ConnectionRecord connection, Instant lastSeen) {
-        return new Registration(connection, new PresenceEntry(connection.serverId(), connection.connectedAt(), lastSeen.toString()));
+        PresenceEntry presence = new PresenceEntry(connection.serverId(), connection.connectedAt(), lastSeen.toString());
+        return new Registration(connection, presence);
     }
 
     static Registration registration(ConnectionRecord connection) {
