@@ -3,7 +3,6 @@ package dev.gateway.server.config;
 import java.util.Map;
 
 import io.helidon.config.Config;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -52,9 +51,6 @@ class EnvironmentAliasesTest {
     }
 
     @Test
-    @Disabled("bug: EnvironmentAliases treats a blank REDIS_URL as unset for url-set but still copies it over "
-            + "gateway.redis.url, so REDIS_URL= (as docker compose passes an unset ${REDIS_URL}) makes the gateway refuse to "
-            + "start ('Redis URL must start with redis:// or rediss://, got ') instead of using the default; skip blank values")
     void aBlankRedisUrlKeepsTheDefaultUrl() {
         Config config = EnvironmentAliases.load(Map.of("REDIS_URL", ""));
 
