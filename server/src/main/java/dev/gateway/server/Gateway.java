@@ -138,8 +138,8 @@ public final class Gateway {
         this.heartbeat = new NodeHeartbeat(nodes, presenceStore, hub, settings.nodeId(), hostName(), settings.nodeTtl(),
                                            settings.presenceTtl(), clock);
         this.monitor = new RedisMonitor(redis, restarted -> {
+            heartbeat.beat(); // first: other nodes must see this node alive before its sockets reappear
             presence.registerAll(hub.all(), !restarted);
-            heartbeat.beat();
             presence.retryPendingRemovals();
         });
 

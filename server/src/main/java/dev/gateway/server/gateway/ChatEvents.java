@@ -42,25 +42,22 @@ public final class ChatEvents {
             return Map.of();
         });
         router.on("chat:send", (client, data) -> {
-            Optional<String> clientMsgId = Optional.empty();
-            try {
-                clientMsgId = Fields.optionalString(data, "clientMsgId", MAX_CLIENT_MSG_ID);
-                String chatId = Fields.requiredId(data, "chatId");
-                String content = Fields.requiredString(data, "content", MAX_CONTENT);
-                String type = Fields.optionalString(data, "type", MAX_TYPE).orElse("text");
-                ChatStore.Stored stored = chat.send(client, chatId, content, type, clientMsgId);
-                Map<String, Object> ack = new LinkedHashMap<>();
-                ack.put("status", "ACCEPTED");
-                ack.put("messageId", stored.messageId());
-                ack.put("clientMsgId", clientMsgId.orElse(null));
-                ack.put("createdAt", stored.createdAt());
-                return ack;
-            } catch (ProtocolException e) {
-                Map<String, Object> failed = new LinkedHashMap<>();
-                failed.put("status", "FAILED");
-                failed.put("clientMsgId", clientMsgId.orElseGet(() -> rawClientMsgId(data)));
-                throw e.withAckFields(failed);
-            }
+            Optional<String> clientMsgId = Fields.optionalString(data, "clientMsgId", MAX_CLIENT_MSG_ID);
+            String chatId = Fields.requiredId(data, "chatId");
+            String content = Fields.requiredString(data, "content", MAX_CONTENT);
+            String type = Fields.optionalString(data, "type", MAX_TYPE).orElse("text");
+            ChatStore.Stored stored = chat.send(client, chatId, content, type, clientMsgId);
+            Map<String, Object> ack = new LinkedHashMap<>();
+            ack.put("status", "ACCEPTED");
+            ack.put("messageId", stored.messageId());
+            ack.put("clientMsgId", clientMsgId.orElse(null));
+            ack.put("createdAt", stored.createdAt());
+            return ack;
+        }, data -> {
+            Map<String, Object> failed = new LinkedHashMap<>();
+            failed.put("status", "FAILED");
+            failed.put("clientMsgId", rawClientMsgId(data));
+            return failed;
         });
         router.on("chat:typing", (client, data) -> {
             chat.typing(client, Fields.requiredId(data, "chatId"), Fields.requiredBoolean(data, "isTyping"));

@@ -4,6 +4,9 @@ import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.function.Function;
+
+import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.gateway.protocol.event.ErrorCode;
 import dev.gateway.protocol.event.FrameCodec;
@@ -26,6 +29,7 @@ public final class EventRouter {
     private static final System.Logger LOG = System.getLogger(EventRouter.class.getName());
 
     private final Map<String, EventHandler> handlers = new HashMap<>();
+    private final Map<String, Function<JsonNode, Map<String, ?>>> failureFields = new HashMap<>();
     private final FrameCodec codec;
     private final ClientLifecycle lifecycle;
     private final GatewayMetrics metrics;
@@ -44,18 +48,27 @@ public final class EventRouter {
         return this;
     }
 
+    /**
+     * Registers the handler of one event whose failed acks carry fields of their own (chat:send's {@code status} and
+     * {@code clientMsgId}), whatever refused it: validation, the service, or the rate limit.
+     */
+    public EventRouter on(String event, EventHandler handler, Function<JsonNode, Map<String, ?>> failureAckFields) {
+        failureFields.put(event, failureAckFields);
+        return on(event, handler);
+    }
+
     /** Handles one complete text message of a client. */
     public void onText(Client client, String text) {
         InboundFrame frame;
         try {
             frame = codec.decode(text);
         } catch (BadFrameException e) {
-            if (admit(client, e.ack())) {
+            if (admit(client, e.ack(), Map.of())) {
                 reply(client, e.ack(), e.code(), e.getMessage());
             }
             return;
         }
-        if (!admit(client, frame.ack())) {
+        if (!admit(client, frame.ack(), failureFields(frame))) {
             return;
         }
         EventHandler handler = handlers.get(frame.event());
@@ -69,23 +82,23 @@ public final class EventRouter {
                 client.send(codec.ackSuccess(frame.ack().getAsLong(), result));
             }
         } catch (ProtocolException e) {
-            reply(client, frame.ack(), e.code(), e.getMessage(), e.ackFields());
+            reply(client, frame.ack(), e.code(), e.getMessage(), e.ackFields().isEmpty() ? failureFields(frame) : e.ackFields());
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "event=handler-failed event={0} socket={1} error={2}",
                     frame.event(), client.socketId(), e.toString());
-            reply(client, frame.ack(), ErrorCode.INTERNAL, "internal error, try again", Map.of());
+            reply(client, frame.ack(), ErrorCode.INTERNAL, "internal error, try again", failureFields(frame));
         }
     }
 
     /** Handles one complete binary message: the native protocol is text only. */
     public void onBinary(Client client) {
-        if (admit(client, OptionalLong.empty())) {
+        if (admit(client, OptionalLong.empty(), Map.of())) {
             reply(client, OptionalLong.empty(), ErrorCode.BAD_FRAME, "binary frames are not supported; send JSON text");
         }
     }
 
     /** Counts the message against the rate limit; closes the socket 4429 when it keeps exceeding it. */
-    private boolean admit(Client client, OptionalLong ack) {
+    private boolean admit(Client client, OptionalLong ack, Map<String, ?> failureAckFields) {
         metrics.frameIn();
         if (client.rateLimit().tryTake(clock.millis())) {
             return true;
@@ -94,7 +107,7 @@ public final class EventRouter {
         if (client.rateLimit().isPersistentlyExceeded()) {
             lifecycle.end(client, DisconnectReason.RATE_LIMITED, "rate limit exceeded");
         } else {
-            reply(client, ack, ErrorCode.RATE_LIMITED, "too many frames; slow down");
+            reply(client, ack, ErrorCode.RATE_LIMITED, "too many frames; slow down", failureAckFields);
         }
         return false;
     }
@@ -106,6 +119,11 @@ public final class EventRouter {
     private void reply(Client client, OptionalLong ack, ErrorCode code, String message, Map<String, ?> ackFields) {
         String frame = ack.isPresent() ? codec.ackFailure(ack.getAsLong(), code, message, ackFields) : codec.error(code, message);
         client.send(frame);
+    }
+
+    private Map<String, ?> failureFields(InboundFrame frame) {
+        Function<JsonNode, Map<String, ?>> fields = failureFields.get(frame.event());
+        return fields == null ? Map.of() : fields.apply(frame.data());
     }
 
     private static String abbreviate(String event) {

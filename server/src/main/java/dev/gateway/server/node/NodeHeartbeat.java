@@ -3,6 +3,8 @@ package dev.gateway.server.node;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
+import java.util.Set;
 
 import dev.gateway.protocol.store.ConnectionRecord;
 import dev.gateway.protocol.store.NodeRecord;
@@ -28,6 +30,7 @@ public final class NodeHeartbeat {
     private final Duration nodeTtl;
     private final Duration presenceTtl;
     private final Clock clock;
+    private volatile Set<String> missingBefore = Set.of();
 
     public NodeHeartbeat(NodeStore nodes, PresenceStore presence, ClientHub hub, String nodeId, String host,
                          Duration nodeTtl, Duration presenceTtl, Clock clock) {
@@ -53,11 +56,20 @@ public final class NodeHeartbeat {
         nodes.heartbeat(new NodeRecord(nodeId, host, port, startedAt.toString(), now.toString(), hub.size()), nodeTtl);
     }
 
-    /** Cleans up after dead nodes and lapsed presence. Safe on every node at once. */
+    /**
+     * Cleans up after dead nodes and lapsed presence. Safe on every node at once. A node is reaped only when its
+     * record is missing in two sweeps in a row: a node that just started, or is re-announcing itself after Redis
+     * restarted, may list sockets a moment before its record is back, and must not lose them.
+     */
     public void sweepCluster() {
         Instant now = clock.instant();
+        Set<String> missing = new HashSet<>();
         for (NodeStore.NodeStatus node : nodes.nodes()) {
-            if (!node.alive() && !node.nodeId().equals(nodeId)) {
+            if (node.alive() || node.nodeId().equals(nodeId)) {
+                continue;
+            }
+            missing.add(node.nodeId());
+            if (missingBefore.contains(node.nodeId())) {
                 var removed = nodes.reap(node.nodeId(), now);
                 if (!removed.isEmpty()) {
                     LOG.log(System.Logger.Level.WARNING, "event=dead-node-reaped node={0} sockets={1} users={2}",
@@ -66,6 +78,7 @@ public final class NodeHeartbeat {
                 }
             }
         }
+        missingBefore = missing;
         int expired = presence.expireLapsed(now, presenceTtl);
         if (expired > 0) {
             LOG.log(System.Logger.Level.INFO, "event=presence-lapsed users={0}", Integer.toString(expired));
