@@ -8,18 +8,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
+import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * Gateway processes and clients of one test: started on the test's {@link TestRedis} with fast test timings, and
- * all stopped after the test (clients aborted, nodes killed: each test starts from an empty Redis anyway). When a
+ * Gateway processes and clients of a test: started on the test class's {@link TestRedis} with fast test timings,
+ * and stopped after the test (clients aborted, nodes killed: each test starts from an empty Redis anyway). When a
  * test fails, the tail of every node's output is printed, which is usually where the reason is.
  * <p>
- * Register as an instance extension: {@code @RegisterExtension final Gateways gateways = new Gateways(REDIS);}.
+ * Register as an instance extension, {@code @RegisterExtension final Gateways gateways = new Gateways(REDIS);}, for
+ * nodes of one test. Registered as a static extension, nodes started in a {@code @BeforeAll} method serve the whole
+ * class (stopped after all tests), and nodes started inside a test still stop after that test.
  */
-public final class Gateways implements BeforeEachCallback, AfterEachCallback {
+public final class Gateways implements BeforeAllCallback, BeforeEachCallback, AfterEachCallback, AfterAllCallback {
     /** Lines of each node's output printed when a test fails. */
     private static final int TAIL_LINES = 120;
     private static final Path LOG_DIR = Path.of("target", "gateway-logs");
@@ -27,6 +31,9 @@ public final class Gateways implements BeforeEachCallback, AfterEachCallback {
     private final TestRedis redis;
     private final List<GatewayProcess> nodes = new ArrayList<>();
     private final List<WsClient> clients = new ArrayList<>();
+    private final List<GatewayProcess> classNodes = new ArrayList<>();
+    private final List<WsClient> classClients = new ArrayList<>();
+    private volatile boolean inTest;
     private String testName = "test";
     private String className = "Test";
 
@@ -73,7 +80,7 @@ public final class Gateways implements BeforeEachCallback, AfterEachCallback {
         Path log = LOG_DIR.resolve(className).resolve(testName + "-" + nodeId + ".log");
         GatewayProcess node = GatewayProcess.start(nodeId, env, log);
         synchronized (nodes) {
-            nodes.add(node);
+            (inTest ? nodes : classNodes).add(node);
         }
         return node;
     }
@@ -103,25 +110,36 @@ public final class Gateways implements BeforeEachCallback, AfterEachCallback {
     public WsClient open(WsClient.Handshake handshake) {
         WsClient client = handshake.open();
         synchronized (clients) {
-            clients.add(client);
+            (inTest ? clients : classClients).add(client);
         }
         return client;
     }
 
+    /** The nodes running for the current test, class-wide ones first. */
     public List<GatewayProcess> nodes() {
         synchronized (nodes) {
-            return List.copyOf(nodes);
+            List<GatewayProcess> all = new ArrayList<>(classNodes);
+            all.addAll(nodes);
+            return all;
         }
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        className = context.getRequiredTestClass().getSimpleName();
+        testName = "class";
     }
 
     @Override
     public void beforeEach(ExtensionContext context) {
         className = context.getRequiredTestClass().getSimpleName();
         testName = context.getRequiredTestMethod().getName();
+        inTest = true;
     }
 
     @Override
     public void afterEach(ExtensionContext context) {
+        inTest = false;
         if (context.getExecutionException().isPresent()) {
             printDiagnostics(context);
         }
@@ -137,6 +155,21 @@ public final class Gateways implements BeforeEachCallback, AfterEachCallback {
             nodes.clear();
         }
         running.forEach(GatewayProcess::close);
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        if (context.getExecutionException().isPresent()) {
+            printDiagnostics(context);
+        }
+        synchronized (clients) {
+            classClients.forEach(WsClient::abort);
+            classClients.clear();
+        }
+        synchronized (nodes) {
+            classNodes.forEach(GatewayProcess::close);
+            classNodes.clear();
+        }
     }
 
     private void printDiagnostics(ExtensionContext context) {

@@ -74,6 +74,14 @@ public final class Poll {
         } while (System.nanoTime() < deadline);
     }
 
+    /**
+     * Lets wall-clock time pass, for the few checks that need a later timestamp (not to wait for a state: use
+     * {@link #eventually} for that).
+     */
+    public static void pause(Duration duration) {
+        sleep(duration.toMillis());
+    }
+
     static void sleep(long millis) {
         try {
             Thread.sleep(millis);
