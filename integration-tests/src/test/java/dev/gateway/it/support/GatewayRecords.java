@@ -11,6 +11,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gateway.protocol.event.Json;
+import redis.clients.jedis.Protocol;
 import redis.clients.jedis.RedisClient;
 
 /**
@@ -101,6 +102,13 @@ public final class GatewayRecords {
 
     public static String nodeKey(String nodeId) {
         return "ws:node:" + nodeId;
+    }
+
+    /** How many connections are subscribed to a pub/sub channel (PUBSUB NUMSUB). */
+    public long subscribers(String channel) {
+        Object reply = client().sendCommand(Protocol.Command.PUBSUB, "NUMSUB", channel);
+        List<?> pair = (List<?>) reply;
+        return (Long) pair.get(1);
     }
 
     /** TTL in milliseconds of a key (-2 when missing, -1 when it has none). */
