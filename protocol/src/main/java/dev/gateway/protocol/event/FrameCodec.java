@@ -99,7 +99,10 @@ public final class FrameCodec {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("success", false);
         data.putAll(extra);
-        data.put("error", Map.of("code", code.name(), "message", message));
+        Map<String, String> error = new LinkedHashMap<>();
+        error.put("code", code.name());
+        error.put("message", message);
+        data.put("error", error);
         return write(new Outbound("ack", ackId, data));
     }
 

@@ -1,0 +1,316 @@
+package dev.gateway.server;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gateway.protocol.auth.DevelopmentMode;
+import dev.gateway.protocol.event.FrameCodec;
+import dev.gateway.protocol.event.Json;
+import dev.gateway.protocol.store.ConnectionStore;
+import dev.gateway.protocol.store.NodeStore;
+import dev.gateway.protocol.store.PresenceStore;
+import dev.gateway.protocol.store.RedisConnector;
+import dev.gateway.protocol.store.RedisEndpoint;
+import dev.gateway.protocol.store.RedisKeys;
+import dev.gateway.server.auth.JwtTokenVerifier;
+import dev.gateway.server.bus.DomainEvent;
+import dev.gateway.server.bus.EventBus;
+import dev.gateway.server.bus.PresenceChannel;
+import dev.gateway.server.bus.RedisSubscriber;
+import dev.gateway.server.client.Client;
+import dev.gateway.server.client.ClientHub;
+import dev.gateway.server.client.DisconnectReason;
+import dev.gateway.server.config.GatewaySettings;
+import dev.gateway.server.config.StartupException;
+import dev.gateway.server.gateway.ClientEvents;
+import dev.gateway.server.gateway.EventRouter;
+import dev.gateway.server.node.ClientLifecycle;
+import dev.gateway.server.node.ClientSweeper;
+import dev.gateway.server.node.EmbeddedRedis;
+import dev.gateway.server.node.NodeCommandHandler;
+import dev.gateway.server.node.NodeHeartbeat;
+import dev.gateway.server.node.RedisMonitor;
+import dev.gateway.server.observe.GatewayMetrics;
+import dev.gateway.server.presence.PresenceFanout;
+import dev.gateway.server.presence.PresenceInterest;
+import dev.gateway.server.presence.PresenceService;
+import dev.gateway.server.room.LocalRooms;
+import dev.gateway.server.room.RoomService;
+import dev.gateway.server.websocket.WebSocketEndpoint;
+
+import io.helidon.config.Config;
+import io.helidon.health.HealthCheckResponse;
+import io.helidon.health.HealthCheckType;
+import io.helidon.metrics.api.Metrics;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.observe.ObserveFeature;
+import io.helidon.webserver.observe.health.HealthObserver;
+import io.helidon.webserver.observe.metrics.MetricsObserver;
+import io.helidon.webserver.websocket.WsConfig;
+import redis.clients.jedis.RedisClient;
+
+/**
+ * One gateway node: wires the parts, starts them in order, and stops them gracefully (close every socket 1001,
+ * remove this node's records from Redis, publish the offline events that follow).
+ */
+public final class Gateway {
+    private static final System.Logger LOG = System.getLogger(Gateway.class.getName());
+    private static final Duration PING_FLUSH = Duration.ofMillis(500);
+    private static final Duration CLIENT_SWEEP = Duration.ofMillis(250);
+    private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(5);
+
+    private final GatewaySettings settings;
+    private final Optional<EmbeddedRedis> embeddedRedis;
+    private final RedisClient redis;
+    private final ScheduledExecutorService scheduler;
+    private final ExecutorService executor;
+    private final ClientHub hub;
+    private final ClientLifecycle lifecycle;
+    private final NodeHeartbeat heartbeat;
+    private final RedisSubscriber subscriber;
+    private final WebServer server;
+    private volatile boolean draining;
+
+    private Gateway(GatewaySettings settings, Config serverConfig, Clock clock) {
+        this.settings = settings;
+        RedisEndpoint endpoint = parseRedisUrl(settings.redisUrl());
+        JwtTokenVerifier verifier = JwtTokenVerifier.create(settings.jwt(),
+                                                            settings.devMode() ? Optional.of(DevelopmentMode.JWT_SECRET)
+                                                                               : Optional.empty(),
+                                                            clock);
+        if (settings.devMode() && settings.jwt().secret().isEmpty() && settings.jwt().jwksPath().isEmpty()) {
+            LOG.log(System.Logger.Level.WARNING, "event=dev-jwt-secret note=\"development mode: tokens are verified with the "
+                    + "fixed development secret (gatewayctl token uses it too); set JWT_SECRET in production\"");
+        }
+        if (settings.allowedOrigins().isEmpty()) {
+            LOG.log(System.Logger.Level.WARNING, "event=any-origin note=\"FRONTEND_URL is unset: WebSocket upgrades from any "
+                    + "Origin are accepted\"");
+        }
+        this.embeddedRedis = EmbeddedRedis.startIfNeeded(endpoint, settings.redisUrlSet());
+
+        ObjectMapper mapper = Json.mapper();
+        FrameCodec codec = new FrameCodec(mapper);
+        this.scheduler = Executors.newScheduledThreadPool(2, Thread.ofPlatform().name("gateway-timer-", 0).daemon().factory());
+        this.executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("gateway-", 0).factory());
+        this.redis = new RedisConnector(endpoint, settings.redisTimeout(), "gateway:" + settings.nodeId())
+                .pooledClient(settings.redisPoolSize());
+        RedisConnector connector = new RedisConnector(endpoint, settings.redisTimeout(), "gateway-sub:" + settings.nodeId());
+
+        ConnectionStore connections = new ConnectionStore(redis, mapper);
+        PresenceStore presenceStore = new PresenceStore(redis, mapper, connections);
+        NodeStore nodes = new NodeStore(redis, mapper, connections);
+
+        this.hub = new ClientHub();
+        GatewayMetrics metrics = new GatewayMetrics(Metrics.globalRegistry(), hub);
+        LocalRooms localRooms = new LocalRooms();
+        PresenceInterest interest = new PresenceInterest();
+        PresenceService presence = new PresenceService(connections, presenceStore, interest, hub, settings, metrics, clock);
+        EventBus bus = new EventBus();
+
+        RedisMonitor[] monitorRef = new RedisMonitor[1];
+        RoomDelivery roomDelivery = new RoomDelivery();
+        this.subscriber = new RedisSubscriber(connector,
+                                              Map.of(RedisKeys.PRESENCE_CHANNEL, new PresenceChannel(mapper, bus),
+                                                     RedisKeys.nodeChannel(settings.nodeId()), message -> nodeCommands(message)),
+                                              roomDelivery,
+                                              room -> !localRooms.members(room).isEmpty(),
+                                              () -> monitorRef[0].check(),
+                                              scheduler);
+        RoomService rooms = new RoomService(localRooms, subscriber);
+        this.lifecycle = new ClientLifecycle(hub, presence, rooms, codec, metrics, settings, executor, clock);
+        this.nodeCommandHandler = new NodeCommandHandler(mapper, hub, lifecycle, connections, settings.nodeId(), executor, clock);
+        roomDelivery.init(localRooms, lifecycle);
+
+        PresenceFanout fanout = new PresenceFanout(interest, localRooms, hub, lifecycle, codec, settings.presenceNotify());
+        bus.subscribe(DomainEvent.UserOnline.class, fanout::onOnline);
+        bus.subscribe(DomainEvent.UserOffline.class, fanout::onOffline);
+
+        EventRouter router = new EventRouter(codec, lifecycle, metrics, clock);
+        new ClientEvents(presence, verifier).register(router);
+
+        RedisMonitor monitor = new RedisMonitor(redis, restarted -> {
+            presence.registerAll(hub.all(), !restarted);
+            heartbeatRef().beat();
+            presence.retryPendingRemovals();
+        });
+        monitorRef[0] = monitor;
+        monitor.check();
+
+        WebSocketEndpoint endpointWs = new WebSocketEndpoint(verifier, settings.allowedOrigins(), monitor::isAvailable,
+                                                             () -> draining, lifecycle, router, metrics, mapper, clock);
+        HttpRouting.Builder http = HttpRouting.builder();
+        endpointWs.httpRouting(http);
+        ObserveFeature observe = ObserveFeature.just(
+                HealthObserver.builder()
+                        .details(true)
+                        .addCheck(() -> HealthCheckResponse.builder()
+                                          .status(monitor.isAvailable())
+                                          .detail("redis", endpoint.masked())
+                                          .build(), HealthCheckType.READINESS, "redis")
+                        .build(),
+                MetricsObserver.create());
+        this.server = WebServer.builder()
+                .config(serverConfig)
+                .shutdownHook(false)
+                .addProtocol(WsConfig.builder().name("websocket").maxFrameLength(settings.maxMessageBytes()).build())
+                .addFeature(observe)
+                .addRouting(http)
+                .addRouting(endpointWs.wsRouting())
+                .build();
+        this.server.start();
+
+        this.heartbeat = new NodeHeartbeat(nodes, presenceStore, hub, settings.nodeId(), hostName(), server.port(),
+                                           settings.nodeTtl(), settings.presenceTtl(), clock);
+        ClientSweeper sweeper = new ClientSweeper(hub, lifecycle, presence, settings.heartbeatInterval(), clock);
+        every(Duration.ofSeconds(1), "redis-monitor", monitor::check);
+        every(settings.nodeHeartbeat(), "node-heartbeat", heartbeat::beat);
+        every(settings.nodeHeartbeat(), "cluster-sweep", heartbeat::sweepCluster);
+        every(PING_FLUSH, "presence-flush", presence::flushPings);
+        every(CLIENT_SWEEP, "client-sweep", sweeper::sweep);
+        safely("node-heartbeat", heartbeat::beat);
+        subscriber.start();
+
+        LOG.log(System.Logger.Level.INFO, "gateway listening on port {0}", Integer.toString(server.port()));
+        LOG.log(System.Logger.Level.INFO, "event=started port={0} node={1} redis={2} auth={3} presence-notify={4} dev-mode={5}",
+                Integer.toString(server.port()), settings.nodeId(), endpoint.masked(), verifier.mode(),
+                settings.presenceNotify().name().toLowerCase(java.util.Locale.ROOT), settings.devMode());
+    }
+
+    private final NodeCommandHandler nodeCommandHandler;
+
+    /**
+     * Starts a node.
+     *
+     * @throws StartupException with a one-line reason when it cannot
+     */
+    public static Gateway start(Config config, Clock clock) {
+        GatewaySettings settings = GatewaySettings.create(config.get("gateway"));
+        return new Gateway(settings, config.get("server"), clock);
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public String nodeId() {
+        return settings.nodeId();
+    }
+
+    /**
+     * Graceful stop: refuse new sockets, close every socket with 1001, remove them and this node from Redis
+     * (publishing the offline events that follow), then stop the server and the Redis connections.
+     */
+    public void stop() {
+        if (draining) {
+            return;
+        }
+        draining = true;
+        LOG.log(System.Logger.Level.INFO, "event=stopping node={0} sockets={1}", settings.nodeId(), hub.size());
+        List<CompletableFuture<Void>> removals = new ArrayList<>();
+        for (Client client : List.copyOf(hub.all())) {
+            removals.add(lifecycle.end(client, DisconnectReason.SHUTDOWN, "server shutting down"));
+        }
+        try {
+            CompletableFuture.allOf(removals.toArray(CompletableFuture[]::new)).get(SHUTDOWN_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            LOG.log(System.Logger.Level.WARNING, "event=stop-incomplete error=\"{0}\"", e.toString());
+        }
+        awaitCloseFrames();
+        safely("node-forget", heartbeat::forget);
+        subscriber.stop();
+        scheduler.shutdownNow();
+        server.stop();
+        executor.shutdownNow();
+        redis.close();
+        embeddedRedis.ifPresent(EmbeddedRedis::close);
+        LOG.log(System.Logger.Level.INFO, "event=stopped node={0}", settings.nodeId());
+    }
+
+    private void awaitCloseFrames() {
+        long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+        while (System.nanoTime() < deadline) {
+            boolean pending = false;
+            for (Client client : lifecycle.closing()) {
+                if (!client.outbox().isCloseSent()) {
+                    pending = true;
+                    break;
+                }
+            }
+            if (!pending) {
+                return;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private void nodeCommands(String message) {
+        nodeCommandHandler.accept(message);
+    }
+
+    private NodeHeartbeat heartbeatRef() {
+        return heartbeat;
+    }
+
+    private void every(Duration period, String name, Runnable task) {
+        scheduler.scheduleWithFixedDelay(() -> safely(name, task), period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Runs a periodic task; a failure (Redis away, typically) is logged briefly and the schedule goes on. */
+    private static void safely(String name, Runnable task) {
+        try {
+            task.run();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "event=task-failed task={0} error=\"{1}\"", name, e.toString());
+        }
+    }
+
+    private static RedisEndpoint parseRedisUrl(String url) {
+        try {
+            return RedisEndpoint.parse(url);
+        } catch (IllegalArgumentException e) {
+            throw new StartupException(e.getMessage());
+        }
+    }
+
+    private static String hostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            return "localhost";
+        }
+    }
+
+    /** Delivers room messages from other nodes to this node's members of the room (filled in by the chat work). */
+    private static final class RoomDelivery implements java.util.function.BiConsumer<String, String> {
+        private LocalRooms rooms;
+        private ClientLifecycle lifecycle;
+
+        void init(LocalRooms rooms, ClientLifecycle lifecycle) {
+            this.rooms = rooms;
+            this.lifecycle = lifecycle;
+        }
+
+        @Override
+        public void accept(String room, String frame) {
+            for (Client client : rooms.members(room)) {
+                lifecycle.deliver(client, frame);
+            }
+        }
+    }
+}

@@ -1,0 +1,241 @@
+package dev.gateway.server.bus;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+
+import dev.gateway.protocol.store.RedisConnector;
+import dev.gateway.protocol.store.RedisKeys;
+import dev.gateway.server.room.RoomChannels;
+
+import redis.clients.jedis.Connection;
+import redis.clients.jedis.JedisPubSub;
+
+/**
+ * This node's one pub/sub connection to Redis, supervised:
+ * <pre>
+ *  CONNECTING ──► SUBSCRIBED (all channels at once) ──(error, or no reply within the read timeout)──► BACKOFF ──┐
+ *       ▲                                                                                               │
+ *       └───────────────────────────────────────────────────────────────────────────────────────────────┘
+ * </pre>
+ * Jedis never resubscribes by itself after Redis restarts and would wait forever on a frozen Redis; here every read
+ * has a timeout, a ping goes out every few seconds so a healthy but quiet connection still reads something, and
+ * after a failure the subscriber reconnects with capped exponential backoff and subscribes to every channel again.
+ * Room channels are plain SUBSCRIBEs (never PSUBSCRIBE, which Redis would match against every publish).
+ */
+public final class RedisSubscriber implements RoomChannels {
+    private static final System.Logger LOG = System.getLogger(RedisSubscriber.class.getName());
+    private static final Duration PING_INTERVAL = Duration.ofSeconds(2);
+    private static final Duration READ_TIMEOUT = Duration.ofSeconds(6);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+    private static final String ROOM_PREFIX = RedisKeys.roomChannel("");
+
+    private final RedisConnector connector;
+    private final Map<String, Consumer<String>> fixedChannels;
+    private final BiConsumer<String, String> roomMessages;
+    private final Predicate<String> hasLocalMembers;
+    private final Runnable onReconnect;
+    private final ScheduledExecutorService scheduler;
+    private final Set<String> roomChannels = ConcurrentHashMap.newKeySet();
+    private final ReentrantLock lock = new ReentrantLock();
+    private volatile JedisPubSub pubSub;
+    private volatile boolean running;
+    private volatile boolean subscribed;
+    private Thread thread;
+
+    /**
+     * @param fixedChannels   channels listened to for the node's whole life, with their handlers
+     * @param roomMessages    receives (room, message) for room channels
+     * @param hasLocalMembers whether this node holds a member of a room
+     * @param onReconnect     run after a reconnect that followed a failure (not after the first connect)
+     */
+    public RedisSubscriber(RedisConnector connector, Map<String, Consumer<String>> fixedChannels,
+                           BiConsumer<String, String> roomMessages, Predicate<String> hasLocalMembers, Runnable onReconnect,
+                           ScheduledExecutorService scheduler) {
+        this.connector = connector;
+        this.fixedChannels = Map.copyOf(fixedChannels);
+        this.roomMessages = roomMessages;
+        this.hasLocalMembers = hasLocalMembers;
+        this.onReconnect = onReconnect;
+        this.scheduler = scheduler;
+    }
+
+    public void start() {
+        running = true;
+        thread = Thread.ofPlatform().name("redis-subscriber").daemon().start(this::run);
+        scheduler.scheduleWithFixedDelay(this::ping, PING_INTERVAL.toMillis(), PING_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    public void stop() {
+        running = false;
+        JedisPubSub current = pubSub;
+        if (current != null) {
+            withLock(() -> {
+                if (current.isSubscribed()) {
+                    current.unsubscribe();
+                }
+            });
+        }
+        if (thread != null) {
+            thread.interrupt();
+        }
+    }
+
+    /** True while subscribed to every channel. */
+    public boolean isSubscribed() {
+        return subscribed;
+    }
+
+    @Override
+    public void reconcile(String room) {
+        String channel = RedisKeys.roomChannel(room);
+        lock.lock();
+        try {
+            boolean wanted = hasLocalMembers.test(room);
+            JedisPubSub current = pubSub;
+            if (wanted && roomChannels.add(channel)) {
+                if (current != null && subscribed) {
+                    current.subscribe(channel);
+                }
+            } else if (!wanted && roomChannels.remove(channel)) {
+                if (current != null && subscribed) {
+                    current.unsubscribe(channel);
+                }
+            }
+        } catch (RuntimeException e) {
+            // the connection broke: the supervisor reconnects and subscribes to roomChannels as they are then
+            LOG.log(System.Logger.Level.DEBUG, "subscribe change deferred: {0}", e.toString());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void run() {
+        long backoffMillis = 100;
+        boolean failedBefore = false;
+        while (running) {
+            try (Connection connection = connector.dedicatedConnection(READ_TIMEOUT)) {
+                List<String> channels;
+                Listener listener;
+                lock.lock();
+                try {
+                    channels = new ArrayList<>(fixedChannels.keySet());
+                    channels.addAll(roomChannels);
+                    listener = new Listener(failedBefore, Set.copyOf(roomChannels));
+                    pubSub = listener;
+                } finally {
+                    lock.unlock();
+                }
+                backoffMillis = 100;
+                listener.proceed(connection, channels.toArray(String[]::new));
+            } catch (RuntimeException e) {
+                if (running) {
+                    if (!failedBefore || subscribed) {
+                        LOG.log(System.Logger.Level.WARNING, "event=redis-subscriber-lost error=\"{0}\" retry=backoff",
+                                e.getMessage());
+                    }
+                    failedBefore = true;
+                }
+            } finally {
+                subscribed = false;
+                pubSub = null;
+            }
+            if (running) {
+                sleep(backoffMillis);
+                backoffMillis = Math.min(MAX_BACKOFF.toMillis(), backoffMillis * 2);
+            }
+        }
+    }
+
+    private void ping() {
+        JedisPubSub current = pubSub;
+        if (current != null && subscribed) {
+            withLock(current::ping);
+        }
+    }
+
+    private void withLock(Runnable action) {
+        lock.lock();
+        try {
+            action.run();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "pub/sub write failed: {0}", e.toString());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private final class Listener extends JedisPubSub {
+        private final boolean reconnecting;
+        private final Set<String> initialRooms;
+        private boolean announced;
+
+        Listener(boolean reconnecting, Set<String> initialRooms) {
+            this.reconnecting = reconnecting;
+            this.initialRooms = initialRooms;
+        }
+
+        @Override
+        public void onSubscribe(String channel, int subscribedChannels) {
+            if (!announced) {
+                announced = true;
+                catchUp();
+                if (reconnecting) {
+                    LOG.log(System.Logger.Level.INFO, "event=redis-subscriber-restored channels={0}", Integer.toString(subscribedChannels));
+                    Thread.ofVirtual().start(onReconnect);
+                }
+            }
+        }
+
+        /** Applies the room changes made between taking the channel list and the subscription taking effect. */
+        private void catchUp() {
+            lock.lock();
+            try {
+                for (String channel : roomChannels) {
+                    if (!initialRooms.contains(channel)) {
+                        subscribe(channel);
+                    }
+                }
+                for (String channel : initialRooms) {
+                    if (!roomChannels.contains(channel)) {
+                        unsubscribe(channel);
+                    }
+                }
+                subscribed = true;
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        @Override
+        public void onMessage(String channel, String message) {
+            try {
+                Consumer<String> handler = fixedChannels.get(channel);
+                if (handler != null) {
+                    handler.accept(message);
+                } else if (channel.startsWith(ROOM_PREFIX)) {
+                    roomMessages.accept(channel.substring(ROOM_PREFIX.length()), message);
+                }
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "event=pubsub-message-failed channel={0} error={1}", channel, e.toString());
+            }
+        }
+    }
+}

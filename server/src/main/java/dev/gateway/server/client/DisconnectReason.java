@@ -1,0 +1,52 @@
+package dev.gateway.server.client;
+
+import dev.gateway.protocol.event.CloseCode;
+import dev.gateway.protocol.store.PresenceChange;
+
+/**
+ * Why a socket ended: the close code the server sends (if it closes), the presence reason its user's
+ * {@code presence:offline} carries if it was the last socket, and the tag of the disconnect metric.
+ */
+public enum DisconnectReason {
+    /** The client sent a close frame. */
+    CLIENT_CLOSED(CloseCode.NORMAL, PresenceChange.DISCONNECTED),
+    /** The TCP connection ended without a close frame, or stopped answering. */
+    CONNECTION_LOST(CloseCode.NORMAL, PresenceChange.DISCONNECTED),
+    /** This node is shutting down. */
+    SHUTDOWN(CloseCode.GOING_AWAY, PresenceChange.DISCONNECTED),
+    /** The token expired without a refresh. */
+    TOKEN_EXPIRED(CloseCode.TOKEN_EXPIRED, PresenceChange.DISCONNECTED),
+    /** {@code gatewayctl disconnect}. */
+    OPERATOR(CloseCode.DISCONNECTED_BY_OPERATOR, PresenceChange.DISCONNECTED),
+    /** No {@code presence:ping} within the TTL. */
+    PRESENCE_EXPIRED(CloseCode.PRESENCE_EXPIRED, PresenceChange.EXPIRED),
+    /** Kept exceeding the rate limit. */
+    RATE_LIMITED(CloseCode.RATE_LIMITED, PresenceChange.DISCONNECTED),
+    /** The outbound queue overflowed. */
+    SLOW_CONSUMER(CloseCode.SLOW_CONSUMER, PresenceChange.DISCONNECTED),
+    /** A message exceeded the size cap. */
+    MESSAGE_TOO_BIG(CloseCode.MESSAGE_TOO_BIG, PresenceChange.DISCONNECTED),
+    /** The socket could not be registered (Redis failed between the handshake and the open). */
+    UNAVAILABLE(CloseCode.INTERNAL_ERROR, PresenceChange.DISCONNECTED);
+
+    private final CloseCode closeCode;
+    private final String presenceReason;
+
+    DisconnectReason(CloseCode closeCode, String presenceReason) {
+        this.closeCode = closeCode;
+        this.presenceReason = presenceReason;
+    }
+
+    public CloseCode closeCode() {
+        return closeCode;
+    }
+
+    public String presenceReason() {
+        return presenceReason;
+    }
+
+    /** The metric and log tag, such as {@code presence-expired}. */
+    public String tag() {
+        return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
+}

@@ -1,0 +1,62 @@
+package dev.gateway.server.config;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import io.helidon.config.Config;
+import io.helidon.config.ConfigSources;
+
+/**
+ * Maps the environment variable names of the contract (PROTOCOL section 1: {@code PORT}, {@code REDIS_URL}, ...)
+ * onto the configuration keys of {@code application.yaml}. Helidon's own environment mapping would want
+ * {@code GATEWAY_REDIS_URL}; operators expect the short names every gateway of this kind uses.
+ */
+public final class EnvironmentAliases {
+    private static final Map<String, String> ALIASES = Map.ofEntries(
+            Map.entry("PORT", "server.port"),
+            Map.entry("HOST", "server.host"),
+            Map.entry("GATEWAY_NODE_ID", "gateway.node-id"),
+            Map.entry("GATEWAY_DEV_MODE", "gateway.dev-mode"),
+            Map.entry("REDIS_URL", "gateway.redis.url"),
+            Map.entry("REDIS_TIMEOUT_MILLIS", "gateway.redis.timeout-millis"),
+            Map.entry("REDIS_POOL_SIZE", "gateway.redis.pool-size"),
+            Map.entry("JWT_SECRET", "gateway.jwt.secret"),
+            Map.entry("JWT_JWKS", "gateway.jwt.jwks"),
+            Map.entry("JWT_ISSUER", "gateway.jwt.issuer"),
+            Map.entry("JWT_AUDIENCE", "gateway.jwt.audience"),
+            Map.entry("FRONTEND_URL", "gateway.frontend-url"),
+            Map.entry("HEARTBEAT_INTERVAL_SECONDS", "gateway.heartbeat-interval-seconds"),
+            Map.entry("PRESENCE_TTL_SECONDS", "gateway.presence-ttl-seconds"),
+            Map.entry("MAX_FRAME_BYTES", "gateway.max-frame-bytes"),
+            Map.entry("RATE_LIMIT_PER_SECOND", "gateway.rate-limit-per-second"),
+            Map.entry("OUTBOUND_QUEUE_FRAMES", "gateway.outbound-queue-frames"),
+            Map.entry("PRESENCE_NOTIFY", "gateway.presence-notify"),
+            Map.entry("CHAT_MEMBERSHIP", "gateway.chat-membership"),
+            Map.entry("NODE_HEARTBEAT_SECONDS", "gateway.node-heartbeat-seconds"),
+            Map.entry("NODE_TTL_SECONDS", "gateway.node-ttl-seconds"));
+
+    private EnvironmentAliases() {
+    }
+
+    /**
+     * The gateway's configuration: the given environment (by its contract names) over {@code application.yaml}.
+     */
+    public static Config load(Map<String, String> environment) {
+        Map<String, String> overrides = new HashMap<>();
+        environment.forEach((name, value) -> {
+            String key = ALIASES.get(name);
+            if (key != null && value != null) {
+                overrides.put(key, value);
+            }
+        });
+        if (environment.containsKey("REDIS_URL") && !environment.get("REDIS_URL").isBlank()) {
+            overrides.put("gateway.redis.url-set", "true");
+        }
+        return Config.builder()
+                .disableEnvironmentVariablesSource()
+                .disableSystemPropertiesSource()
+                .addSource(ConfigSources.create(overrides))
+                .addSource(ConfigSources.classpath("application.yaml"))
+                .build();
+    }
+}

@@ -1,0 +1,17 @@
+package dev.gateway.server.gateway;
+
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.gateway.protocol.event.ProtocolException;
+import dev.gateway.server.client.Client;
+
+/** Handles one client event: maps its data to a service call and returns the ack fields beyond {@code success}. */
+@FunctionalInterface
+public interface EventHandler {
+    /**
+     * @return fields of a successful ack (may be empty)
+     * @throws ProtocolException for a refusal with its error code
+     */
+    Map<String, ?> handle(Client client, JsonNode data);
+}

@@ -1,0 +1,110 @@
+package dev.gateway.server.gateway;
+
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.OptionalLong;
+
+import dev.gateway.protocol.event.ErrorCode;
+import dev.gateway.protocol.event.FrameCodec;
+import dev.gateway.protocol.event.FrameCodec.BadFrameException;
+import dev.gateway.protocol.event.InboundFrame;
+import dev.gateway.protocol.event.ProtocolException;
+import dev.gateway.server.client.Client;
+import dev.gateway.server.client.DisconnectReason;
+import dev.gateway.server.node.ClientLifecycle;
+import dev.gateway.server.observe.GatewayMetrics;
+
+/**
+ * The gateway proper: turns each client message into one service call and its answer into an ack or error frame.
+ * It knows the wire (PROTOCOL section 3) and the event names, nothing of the business behind them.
+ * <p>
+ * A bad message gets an error and never closes the socket (except by the rate limit's persistence rule) nor
+ * touches other sockets.
+ */
+public final class EventRouter {
+    private static final System.Logger LOG = System.getLogger(EventRouter.class.getName());
+
+    private final Map<String, EventHandler> handlers = new HashMap<>();
+    private final FrameCodec codec;
+    private final ClientLifecycle lifecycle;
+    private final GatewayMetrics metrics;
+    private final Clock clock;
+
+    public EventRouter(FrameCodec codec, ClientLifecycle lifecycle, GatewayMetrics metrics, Clock clock) {
+        this.codec = codec;
+        this.lifecycle = lifecycle;
+        this.metrics = metrics;
+        this.clock = clock;
+    }
+
+    /** Registers the handler of one event name. */
+    public EventRouter on(String event, EventHandler handler) {
+        handlers.put(event, handler);
+        return this;
+    }
+
+    /** Handles one complete text message of a client. */
+    public void onText(Client client, String text) {
+        InboundFrame frame;
+        try {
+            frame = codec.decode(text);
+        } catch (BadFrameException e) {
+            if (admit(client, e.ack())) {
+                reply(client, e.ack(), e.code(), e.getMessage());
+            }
+            return;
+        }
+        if (!admit(client, frame.ack())) {
+            return;
+        }
+        EventHandler handler = handlers.get(frame.event());
+        if (handler == null) {
+            reply(client, frame.ack(), ErrorCode.UNKNOWN_EVENT, "unknown event " + abbreviate(frame.event()));
+            return;
+        }
+        try {
+            Map<String, ?> result = handler.handle(client, frame.data());
+            if (frame.ack().isPresent()) {
+                lifecycle.deliver(client, codec.ackSuccess(frame.ack().getAsLong(), result));
+            }
+        } catch (ProtocolException e) {
+            reply(client, frame.ack(), e.code(), e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "event=handler-failed event={0} socket={1} error={2}",
+                    frame.event(), client.socketId(), e.toString());
+            reply(client, frame.ack(), ErrorCode.INTERNAL, "internal error, try again");
+        }
+    }
+
+    /** Handles one complete binary message: the native protocol is text only. */
+    public void onBinary(Client client) {
+        if (admit(client, OptionalLong.empty())) {
+            reply(client, OptionalLong.empty(), ErrorCode.BAD_FRAME, "binary frames are not supported; send JSON text");
+        }
+    }
+
+    /** Counts the message against the rate limit; closes the socket 4429 when it keeps exceeding it. */
+    private boolean admit(Client client, OptionalLong ack) {
+        metrics.frameIn();
+        if (client.rateLimit().tryTake(clock.millis())) {
+            return true;
+        }
+        metrics.frameRateLimited();
+        if (client.rateLimit().isPersistentlyExceeded()) {
+            lifecycle.end(client, DisconnectReason.RATE_LIMITED, "rate limit exceeded");
+        } else {
+            reply(client, ack, ErrorCode.RATE_LIMITED, "too many frames; slow down");
+        }
+        return false;
+    }
+
+    private void reply(Client client, OptionalLong ack, ErrorCode code, String message) {
+        String frame = ack.isPresent() ? codec.ackFailure(ack.getAsLong(), code, message, Map.of()) : codec.error(code, message);
+        lifecycle.deliver(client, frame);
+    }
+
+    private static String abbreviate(String event) {
+        return event.length() <= 64 ? event : event.substring(0, 64) + "...";
+    }
+}

@@ -1,0 +1,68 @@
+package dev.gateway.server.node;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Iterator;
+
+import dev.gateway.server.client.Client;
+import dev.gateway.server.client.ClientHub;
+import dev.gateway.server.client.DisconnectReason;
+import dev.gateway.server.presence.PresenceService;
+
+/**
+ * Walks this node's clients a few times a second and ends those whose time is up: token expired (4401, no skew),
+ * no {@code presence:ping} within the TTL (4408), or connection gone without a close frame. It also pings idle
+ * connections, drops connections that stay silent for too long (half-open TCP), and aborts server closes the peer
+ * never completes.
+ */
+public final class ClientSweeper {
+    /** How long a peer has to complete a close the server started before the connection is dropped. */
+    static final Duration CLOSE_GRACE = Duration.ofSeconds(5);
+
+    private final ClientHub hub;
+    private final ClientLifecycle lifecycle;
+    private final PresenceService presence;
+    private final long pingAfterMillis;
+    private final long silentLimitMillis;
+    private final Clock clock;
+
+    public ClientSweeper(ClientHub hub, ClientLifecycle lifecycle, PresenceService presence, Duration heartbeatInterval,
+                         Clock clock) {
+        this.hub = hub;
+        this.lifecycle = lifecycle;
+        this.presence = presence;
+        this.pingAfterMillis = heartbeatInterval.toMillis();
+        // pongs answer our pings well within this; a peer silent for longer is gone (half-open TCP)
+        this.silentLimitMillis = Math.max(2 * heartbeatInterval.toMillis(), presence.ttl().toMillis()) + heartbeatInterval.toMillis();
+        this.clock = clock;
+    }
+
+    public void sweep() {
+        long now = clock.millis();
+        for (Client client : hub.all()) {
+            if (!client.transport().isOpen()) {
+                lifecycle.end(client, DisconnectReason.CONNECTION_LOST, "connection lost");
+            } else if (!client.principal().expiresAt().isAfter(clock.instant())) {
+                lifecycle.end(client, DisconnectReason.TOKEN_EXPIRED, "token expired");
+            } else if (presence.isExpired(client, now)) {
+                lifecycle.end(client, DisconnectReason.PRESENCE_EXPIRED, "presence expired: no presence:ping within the TTL");
+            } else if (now - client.lastInboundMillis() >= silentLimitMillis) {
+                client.transport().abort();
+                lifecycle.end(client, DisconnectReason.CONNECTION_LOST, "connection silent");
+            } else if (now - client.lastInboundMillis() >= pingAfterMillis && now - client.lastServerPingMillis() >= pingAfterMillis) {
+                client.serverPinged(now);
+                client.outbox().ping();
+            }
+        }
+        Iterator<Client> closing = lifecycle.closing().iterator();
+        while (closing.hasNext()) {
+            Client client = closing.next();
+            if (!client.transport().isOpen()) {
+                closing.remove();
+            } else if (now - client.closeStartedMillis() >= CLOSE_GRACE.toMillis()) {
+                client.transport().abort();
+                closing.remove();
+            }
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package dev.gateway.server.node;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.function.Consumer;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gateway.protocol.store.ConnectionRecord;
+import dev.gateway.protocol.store.ConnectionStore;
+import dev.gateway.protocol.store.NodeCommand;
+import dev.gateway.protocol.store.PresenceChange;
+import dev.gateway.server.client.Client;
+import dev.gateway.server.client.ClientHub;
+import dev.gateway.server.client.DisconnectReason;
+
+/**
+ * Carries out the commands other parties (gatewayctl) publish to this node on {@code gw:node:{nodeId}}.
+ */
+public final class NodeCommandHandler implements Consumer<String> {
+    private static final System.Logger LOG = System.getLogger(NodeCommandHandler.class.getName());
+
+    private final ObjectMapper mapper;
+    private final ClientHub hub;
+    private final ClientLifecycle lifecycle;
+    private final ConnectionStore connections;
+    private final String nodeId;
+    private final ExecutorService executor;
+    private final Clock clock;
+
+    public NodeCommandHandler(ObjectMapper mapper, ClientHub hub, ClientLifecycle lifecycle, ConnectionStore connections,
+                              String nodeId, ExecutorService executor, Clock clock) {
+        this.mapper = mapper;
+        this.hub = hub;
+        this.lifecycle = lifecycle;
+        this.connections = connections;
+        this.nodeId = nodeId;
+        this.executor = executor;
+        this.clock = clock;
+    }
+
+    @Override
+    public void accept(String message) {
+        NodeCommand command;
+        try {
+            command = mapper.readValue(message, NodeCommand.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException("unreadable node command", e);
+        }
+        if (command instanceof NodeCommand.Disconnect disconnect) {
+            String reason = disconnect.reason() == null || disconnect.reason().isBlank() ? "disconnected by an operator"
+                                                                                           : disconnect.reason();
+            for (String socketId : disconnect.socketIds()) {
+                Optional<Client> client = hub.find(socketId);
+                if (client.isPresent()) {
+                    lifecycle.end(client.get(), DisconnectReason.OPERATOR, reason);
+                } else {
+                    executor.execute(() -> removeStale(socketId));
+                }
+            }
+        }
+    }
+
+    /** A record that names this node for a socket it does not hold (left over from a crash): remove it. */
+    private void removeStale(String socketId) {
+        try {
+            Optional<ConnectionRecord> record = connections.find(socketId);
+            if (record.isPresent() && record.get().serverId().equals(nodeId) && hub.find(socketId).isEmpty()) {
+                connections.unregister(record.get(), PresenceChange.DISCONNECTED, List.of(), clock.instant());
+                LOG.log(System.Logger.Level.INFO, "event=stale-record-removed socket={0}", socketId);
+            }
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "event=stale-record-removal-failed socket={0} error={1}", socketId, e.toString());
+        }
+    }
+}

@@ -1,0 +1,211 @@
+package dev.gateway.server.presence;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+import dev.gateway.protocol.store.ConnectionStore;
+import dev.gateway.protocol.store.ConnectionStore.Registration;
+import dev.gateway.protocol.store.PresenceEntry;
+import dev.gateway.protocol.store.PresenceStore;
+import dev.gateway.server.client.Client;
+import dev.gateway.server.client.ClientHub;
+import dev.gateway.server.client.DisconnectReason;
+import dev.gateway.server.config.GatewaySettings;
+import dev.gateway.server.config.GatewaySettings.PresenceNotify;
+import dev.gateway.server.observe.GatewayMetrics;
+
+/**
+ * Presence: registers sockets in Redis, refreshes them on {@code presence:ping}, follows users for sockets, and
+ * removes sockets that ended. The Lua scripts behind {@link ConnectionStore} publish each online/offline transition
+ * exactly once; {@link PresenceFanout} delivers them.
+ * <p>
+ * Pings are batched: a ping only marks the socket, and every flush refreshes all marked sockets in one pipelined
+ * round trip, so Redis sees far fewer round trips than pings.
+ */
+public final class PresenceService {
+    /** Most users {@code presence:bulk-online} lists. */
+    public static final int BULK_ONLINE_CAP = 10_000;
+
+    private static final System.Logger LOG = System.getLogger(PresenceService.class.getName());
+
+    private final ConnectionStore connections;
+    private final PresenceStore presence;
+    private final PresenceInterest interest;
+    private final ClientHub hub;
+    private final GatewaySettings settings;
+    private final GatewayMetrics metrics;
+    private final Clock clock;
+    private final Set<Client> pinged = ConcurrentHashMap.newKeySet();
+    private final ConcurrentLinkedQueue<PendingRemoval> pendingRemovals = new ConcurrentLinkedQueue<>();
+
+    public PresenceService(ConnectionStore connections, PresenceStore presence, PresenceInterest interest, ClientHub hub,
+                           GatewaySettings settings, GatewayMetrics metrics, Clock clock) {
+        this.connections = connections;
+        this.presence = presence;
+        this.interest = interest;
+        this.hub = hub;
+        this.settings = settings;
+        this.metrics = metrics;
+        this.clock = clock;
+    }
+
+    /** Registers a new socket; publishes {@code presence:online} when it is its user's first. */
+    public void register(Client client) {
+        Instant now = clock.instant();
+        metrics.redis(() -> connections.register(registration(client, now), settings.presenceTtl(), now, true));
+    }
+
+    /**
+     * Makes the socket follow its user's contacts and returns the online users it may see: those contacts, or
+     * with {@code PRESENCE_NOTIFY=all} everyone, never the user themself, at most {@link #BULK_ONLINE_CAP}.
+     */
+    public List<String> followContacts(Client client) {
+        if (settings.presenceNotify() == PresenceNotify.ALL) {
+            List<String> users = new ArrayList<>();
+            for (PresenceStore.OnlineUser user : metrics.redis(() -> presence.online(BULK_ONLINE_CAP + 1))) {
+                if (!user.userId().equals(client.userId()) && users.size() < BULK_ONLINE_CAP) {
+                    users.add(user.userId());
+                }
+            }
+            return users;
+        }
+        Set<String> contacts = metrics.redis(() -> presence.contacts(client.userId()));
+        contacts.remove(client.userId());
+        for (String contact : contacts) {
+            interest.watch(client, contact);
+        }
+        List<String> online = metrics.redis(() -> presence.onlineAmong(contacts));
+        return online.size() > BULK_ONLINE_CAP ? online.subList(0, BULK_ONLINE_CAP) : online;
+    }
+
+    /** {@code presence:subscribe}: follows these users and returns those online. */
+    public List<String> subscribe(Client client, Collection<String> userIds) {
+        Set<String> wanted = new LinkedHashSet<>(userIds);
+        wanted.remove(client.userId());
+        for (String userId : wanted) {
+            interest.watch(client, userId);
+        }
+        return metrics.redis(() -> presence.onlineAmong(wanted));
+    }
+
+    /** {@code presence:unsubscribe}. */
+    public void unsubscribe(Client client, Collection<String> userIds) {
+        for (String userId : userIds) {
+            interest.unwatch(client, userId);
+        }
+    }
+
+    /** {@code presence:ping}: the socket is alive; Redis is refreshed by the next {@link #flushPings()}. */
+    public void ping(Client client) {
+        client.presencePinged(clock.millis());
+        pinged.add(client);
+    }
+
+    /**
+     * Refreshes every socket pinged since the last flush in one pipelined round trip; sockets whose records were
+     * gone (Redis lost them, or they were cleaned as expired) are registered again.
+     */
+    public void flushPings() {
+        if (pinged.isEmpty()) {
+            return;
+        }
+        Instant now = clock.instant();
+        List<Registration> batch = new ArrayList<>();
+        for (Client client : pinged) {
+            pinged.remove(client);
+            if (!client.isEnded()) {
+                batch.add(registration(client, now));
+            }
+        }
+        List<Registration> lost = metrics.redis(() -> connections.touchAll(batch, settings.presenceTtl(), now));
+        metrics.heartbeatFlush(batch.size());
+        for (Registration registration : lost) {
+            if (hub.find(registration.connection().socketId()).isPresent()) {
+                metrics.redis(() -> connections.register(registration, settings.presenceTtl(), now, true));
+            }
+        }
+    }
+
+    /**
+     * Removes an ended socket from Redis; if it was its user's last, the user goes offline. When Redis is away the
+     * removal waits for {@link #retryPendingRemovals()}.
+     */
+    public void unregister(Client client, DisconnectReason reason) {
+        interest.forget(client);
+        pinged.remove(client);
+        PendingRemoval removal = new PendingRemoval(client, reason, List.copyOf(chatRooms(client)));
+        try {
+            remove(removal);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "event=unregister-deferred socket={0} error={1}",
+                    client.socketId(), e.toString());
+            pendingRemovals.add(removal);
+        }
+    }
+
+    /** Retries removals that failed while Redis was away. */
+    public void retryPendingRemovals() {
+        PendingRemoval removal;
+        while ((removal = pendingRemovals.peek()) != null) {
+            remove(removal);
+            pendingRemovals.poll();
+        }
+    }
+
+    /**
+     * Registers again every live socket of this node (after Redis came back without them).
+     *
+     * @param announce publish {@code presence:online} for users Redis no longer has online
+     */
+    public void registerAll(Collection<Client> clients, boolean announce) {
+        Instant now = clock.instant();
+        List<Registration> registrations = new ArrayList<>();
+        for (Client client : clients) {
+            if (!client.isEnded()) {
+                registrations.add(registration(client, now));
+            }
+        }
+        for (int from = 0; from < registrations.size(); from += 500) {
+            List<Registration> page = registrations.subList(from, Math.min(registrations.size(), from + 500));
+            metrics.redis(() -> {
+                connections.registerAll(page, settings.presenceTtl(), now, announce);
+                return null;
+            });
+        }
+    }
+
+    /** Sockets whose last {@code presence:ping} is older than the TTL, as of {@code nowMillis}. */
+    public boolean isExpired(Client client, long nowMillis) {
+        return nowMillis - client.lastPresencePingMillis() >= settings.presenceTtl().toMillis();
+    }
+
+    public Duration ttl() {
+        return settings.presenceTtl();
+    }
+
+    private void remove(PendingRemoval removal) {
+        Client client = removal.client();
+        metrics.redis(() -> connections.unregister(client.record(), removal.reason().presenceReason(), removal.rooms(),
+                                                   clock.instant()));
+    }
+
+    private Registration registration(Client client, Instant now) {
+        return new Registration(client.record(),
+                                new PresenceEntry(client.record().serverId(), client.record().connectedAt(), now.toString()));
+    }
+
+    private static List<String> chatRooms(Client client) {
+        return client.rooms().stream().filter(room -> room.startsWith("chat:")).toList();
+    }
+
+    private record PendingRemoval(Client client, DisconnectReason reason, List<String> rooms) {
+    }
+}

@@ -1,0 +1,150 @@
+package dev.gateway.server.websocket;
+
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.time.Clock;
+import java.util.Optional;
+
+import dev.gateway.server.client.Client;
+import dev.gateway.server.client.DisconnectReason;
+import dev.gateway.server.client.MessageAssembler;
+import dev.gateway.server.gateway.EventRouter;
+import dev.gateway.server.node.ClientLifecycle;
+
+import io.helidon.common.buffers.BufferData;
+import io.helidon.http.Headers;
+import io.helidon.http.HttpPrologue;
+import io.helidon.websocket.WsCloseCodes;
+import io.helidon.websocket.WsListener;
+import io.helidon.websocket.WsSession;
+import io.helidon.websocket.WsUpgradeException;
+
+/**
+ * One listener per connection (Helidon calls {@code onHttpUpgrade} and then every other callback on the same
+ * instance, on the connection's reader thread). It authenticates at the upgrade and hands frames to the
+ * {@link EventRouter}. No exception escapes a callback: Helidon would put its message into the close reason.
+ */
+final class GatewayWsListener implements WsListener {
+    private static final System.Logger LOG = System.getLogger(GatewayWsListener.class.getName());
+
+    private final HandshakeAuthenticator authenticator;
+    private final ClientLifecycle lifecycle;
+    private final EventRouter router;
+    private final Clock clock;
+    private Handshake.Accepted accepted;
+    private WsTransport transport;
+    private Client client;
+
+    GatewayWsListener(HandshakeAuthenticator authenticator, ClientLifecycle lifecycle, EventRouter router, Clock clock) {
+        this.authenticator = authenticator;
+        this.lifecycle = lifecycle;
+        this.router = router;
+        this.clock = clock;
+    }
+
+    @Override
+    public Optional<Headers> onHttpUpgrade(HttpPrologue prologue, Headers headers) throws WsUpgradeException {
+        Handshake handshake = authenticator.check(headers, prologue.query());
+        if (handshake instanceof Handshake.Refused refused) {
+            // falls through to the HTTP route at /ws, which answers with the refusal's status and body
+            throw new WsUpgradeException(refused.why());
+        }
+        accepted = (Handshake.Accepted) handshake;
+        return Optional.empty();
+    }
+
+    @Override
+    public void onOpen(WsSession session) {
+        transport = new WsTransport(session, Thread.currentThread(), remoteAddress(session));
+        try {
+            client = lifecycle.open(accepted.principal(), accepted.deviceId(), accepted.deviceName(), accepted.userAgent(),
+                                    transport);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "event=open-failed user={0} error=\"{1}\"",
+                    accepted.principal().userId(), e.getMessage());
+            try {
+                transport.sendClose(WsCloseCodes.UNEXPECTED_CONDITION, "unavailable, try again");
+            } catch (Exception ignored) {
+                transport.abort();
+            }
+        }
+    }
+
+    @Override
+    public void onMessage(WsSession session, String text, boolean last) {
+        if (client == null || client.isEnded()) {
+            return;
+        }
+        try {
+            client.inbound(clock.millis());
+            Optional<String> message = client.assembler().add(text, last);
+            if (message.isPresent()) {
+                router.onText(client, message.get());
+            }
+        } catch (MessageAssembler.TooBigException e) {
+            lifecycle.end(client, DisconnectReason.MESSAGE_TOO_BIG, "message too big");
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "event=message-failed socket=" + client.socketId(), e);
+        }
+    }
+
+    @Override
+    public void onMessage(WsSession session, BufferData buffer, boolean last) {
+        if (client == null || client.isEnded()) {
+            return;
+        }
+        try {
+            client.inbound(clock.millis());
+            if (client.assembler().addBinary(buffer.available(), last)) {
+                router.onBinary(client);
+            }
+        } catch (MessageAssembler.TooBigException e) {
+            lifecycle.end(client, DisconnectReason.MESSAGE_TOO_BIG, "message too big");
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "event=message-failed socket=" + client.socketId(), e);
+        }
+    }
+
+    @Override
+    public void onPing(WsSession session, BufferData buffer) {
+        if (client != null && !client.isEnded()) {
+            client.inbound(clock.millis());
+            byte[] payload = new byte[buffer.available()];
+            buffer.read(payload);
+            client.outbox().pong(payload);
+        }
+    }
+
+    @Override
+    public void onPong(WsSession session, BufferData buffer) {
+        if (client != null) {
+            client.inbound(clock.millis());
+        }
+    }
+
+    @Override
+    public void onClose(WsSession session, int status, String reason) {
+        if (transport != null) {
+            transport.answerClose(WsCloseCodes.NORMAL_CLOSE);
+        }
+        if (client != null) {
+            lifecycle.end(client, DisconnectReason.CLIENT_CLOSED, "client closed");
+        }
+    }
+
+    @Override
+    public void onError(WsSession session, Throwable t) {
+        if (client != null) {
+            LOG.log(System.Logger.Level.DEBUG, "event=connection-error socket={0} error={1}", client.socketId(), t.toString());
+            lifecycle.end(client, DisconnectReason.CONNECTION_LOST, "connection error");
+        }
+    }
+
+    private static String remoteAddress(WsSession session) {
+        SocketAddress address = session.socketContext().remotePeer().address();
+        if (address instanceof InetSocketAddress inet && inet.getAddress() != null) {
+            return inet.getAddress().getHostAddress();
+        }
+        return String.valueOf(address);
+    }
+}

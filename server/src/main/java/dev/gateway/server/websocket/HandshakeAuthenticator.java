@@ -1,0 +1,121 @@
+package dev.gateway.server.websocket;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gateway.server.auth.AuthenticationException;
+import dev.gateway.server.auth.Principal;
+import dev.gateway.server.auth.TokenVerifier;
+import dev.gateway.server.observe.GatewayMetrics;
+
+import io.helidon.common.uri.UriQuery;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Headers;
+
+/**
+ * Decides an upgrade request before any socket opens (PROTOCOL section 2): Origin, Redis availability, then the
+ * token (header {@code Authorization: Bearer}, else query {@code access_token}). Used by the WebSocket listener and
+ * by the HTTP route that answers refused upgrades, so both give the same answer.
+ */
+final class HandshakeAuthenticator {
+    private static final System.Logger LOG = System.getLogger(HandshakeAuthenticator.class.getName());
+    private static final long SKEW_SECONDS = 5;
+    private static final Pattern DEVICE_ID = Pattern.compile("[A-Za-z0-9._:@-]{1,128}");
+    private static final int MAX_DEVICE_NAME = 128;
+
+    private final TokenVerifier verifier;
+    private final List<String> allowedOrigins;
+    private final BooleanSupplier redisAvailable;
+    private final BooleanSupplier draining;
+    private final GatewayMetrics metrics;
+    private final ObjectMapper mapper;
+
+    HandshakeAuthenticator(TokenVerifier verifier, List<String> allowedOrigins, BooleanSupplier redisAvailable,
+                           BooleanSupplier draining, GatewayMetrics metrics, ObjectMapper mapper) {
+        this.verifier = verifier;
+        this.allowedOrigins = allowedOrigins;
+        this.redisAvailable = redisAvailable;
+        this.draining = draining;
+        this.metrics = metrics;
+        this.mapper = mapper;
+    }
+
+    Handshake check(Headers headers, UriQuery query) {
+        Optional<String> origin = headers.first(HeaderNames.ORIGIN);
+        if (!allowedOrigins.isEmpty() && origin.isPresent() && !allowedOrigins.contains(origin.get())) {
+            return refuse(403, "forbidden", "origin not allowed", "origin " + origin.get() + " not allowed",
+                          metrics::originRefused);
+        }
+        if (draining.getAsBoolean()) {
+            return refuse(503, "unavailable", "node is shutting down", "node is shutting down", metrics::unavailableRefused);
+        }
+        if (!redisAvailable.getAsBoolean()) {
+            return refuse(503, "unavailable", "Redis is unavailable", "Redis is unavailable", metrics::unavailableRefused);
+        }
+        Principal principal;
+        try {
+            principal = verifier.verify(token(headers, query), SKEW_SECONDS);
+        } catch (AuthenticationException e) {
+            return refuse(401, "unauthorized", e.getMessage(), e.getMessage(), () -> metrics.authFailed(e.reason()));
+        }
+        String deviceId = param(query, "deviceId").or(principal::deviceId).orElse("default");
+        if (!DEVICE_ID.matcher(deviceId).matches()) {
+            return refuse(401, "unauthorized", "deviceId must be 1..128 characters of [A-Za-z0-9._:@-]", "bad deviceId",
+                          () -> metrics.authFailed(AuthenticationException.Reason.CLAIMS));
+        }
+        String deviceName = param(query, "deviceName").orElse("");
+        if (deviceName.length() > MAX_DEVICE_NAME) {
+            deviceName = deviceName.substring(0, MAX_DEVICE_NAME);
+        }
+        return new Handshake.Accepted(principal, deviceId, deviceName, headers.first(HeaderNames.USER_AGENT).orElse(""));
+    }
+
+    /**
+     * The bearer token: an {@code Authorization} header wins, and one that is not a valid Bearer token is refused
+     * even when the query holds a good token.
+     */
+    private static String token(Headers headers, UriQuery query) throws AuthenticationException {
+        Optional<String> authorization = headers.first(HeaderNames.AUTHORIZATION);
+        if (authorization.isPresent()) {
+            String value = authorization.get().trim();
+            if (value.length() < 7 || !value.regionMatches(true, 0, "Bearer ", 0, 7)) {
+                throw new AuthenticationException(AuthenticationException.Reason.MALFORMED,
+                                                  "Authorization header must be 'Bearer <token>'");
+            }
+            return value.substring(7).trim();
+        }
+        return param(query, "access_token")
+                .orElseThrow(() -> new AuthenticationException(AuthenticationException.Reason.MISSING, "missing token"));
+    }
+
+    private static Optional<String> param(UriQuery query, String name) {
+        return query.first(name).asOptional().map(String::trim).filter(s -> !s.isEmpty());
+    }
+
+    /**
+     * Counts and logs a refusal. Called once per refused request, by the HTTP route that answers it (the upgrade
+     * attempt itself only falls through to that route).
+     */
+    void record(Handshake.Refused refused) {
+        refused.count().run();
+        LOG.log(System.Logger.Level.INFO, "event=handshake-refused status={0} reason=\"{1}\"",
+                Integer.toString(refused.status()), refused.why());
+    }
+
+    private Handshake.Refused refuse(int status, String error, String message, String why, Runnable count) {
+        return new Handshake.Refused(status, body(error, message), why, count);
+    }
+
+    private String body(String error, String message) {
+        try {
+            return mapper.writeValueAsString(Map.of("error", error, "message", message));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
