@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
@@ -66,13 +65,7 @@ public final class GatewayProcess implements AutoCloseable {
      * @param logFile where its output goes
      */
     public static GatewayProcess start(String nodeId, Map<String, String> env, Path logFile) {
-        List<String> command = new ArrayList<>();
-        command.add(javaCommand());
-        command.add("-XX:TieredStopAtLevel=1");
-        command.add("-XX:+UseSerialGC");
-        command.add("-Xmx256m");
-        command.add("-jar");
-        command.add(serverJar().toString());
+        List<String> command = List.of(javaCommand(), "@" + argFile(logFile));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         Map<String, String> environment = builder.environment();
         Map<String, String> inherited = Map.copyOf(environment);
@@ -85,10 +78,27 @@ public final class GatewayProcess implements AutoCloseable {
         environment.putAll(env);
         environment.put("GATEWAY_NODE_ID", nodeId);
         try {
-            Files.createDirectories(logFile.getParent());
             return new GatewayProcess(nodeId, builder.start(), logFile);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + command, e);
+        }
+    }
+
+    /**
+     * The JVM options and {@code -jar gateway-server.jar}, in an argument file next to the log. The process's command
+     * line is then {@code java @file}: other tools on a shared machine that stop gateways by name
+     * ({@code pkill -f gateway-server.jar}) leave the test's nodes alone.
+     */
+    private static Path argFile(Path logFile) {
+        Path file = logFile.resolveSibling(logFile.getFileName().toString().replace(".log", ".args"));
+        List<String> args = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m",
+                                    "-jar", "\"" + serverJar() + "\"");
+        try {
+            Files.createDirectories(logFile.getParent());
+            Files.write(file, args, StandardCharsets.UTF_8);
+            return file.toAbsolutePath();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
         }
     }
 

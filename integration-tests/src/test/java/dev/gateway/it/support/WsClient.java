@@ -283,11 +283,16 @@ public final class WsClient implements AutoCloseable {
 
     /** Fails when an untaken frame of {@code event} arrives within {@code duration} (or has already arrived). */
     public void assertNoEvent(String event, Duration duration) {
+        assertNoEvent(event, data -> true, duration);
+    }
+
+    /** Fails when an untaken frame of {@code event} whose data matches arrives within {@code duration}. */
+    public void assertNoEvent(String event, Predicate<JsonNode> data, Duration duration) {
         long deadline = System.nanoTime() + duration.toNanos();
         lock.lock();
         try {
             while (true) {
-                Optional<Frame> frame = untaken(f -> event.equals(f.event()));
+                Optional<Frame> frame = untaken(f -> event.equals(f.event()) && data.test(f.data()));
                 if (frame.isPresent()) {
                     throw new AssertionError(name + ": expected no " + event + " within " + duration + ", got "
                                                      + frame.get().text());
