@@ -4,7 +4,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -16,6 +15,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gateway.protocol.auth.DevelopmentMode;
 import dev.gateway.protocol.event.FrameCodec;
 import dev.gateway.protocol.event.Json;
+import dev.gateway.protocol.store.ChatStore;
 import dev.gateway.protocol.store.ConnectionStore;
 import dev.gateway.protocol.store.NodeStore;
 import dev.gateway.protocol.store.PresenceStore;
@@ -24,6 +24,8 @@ import dev.gateway.protocol.store.RedisEndpoint;
 import dev.gateway.protocol.store.RedisKeys;
 import dev.gateway.server.auth.JwtTokenVerifier;
 import dev.gateway.server.bus.DomainEvent;
+import dev.gateway.server.chat.ChatBroadcaster;
+import dev.gateway.server.chat.ChatService;
 import dev.gateway.server.bus.EventBus;
 import dev.gateway.server.bus.PresenceChannel;
 import dev.gateway.server.bus.RedisSubscriber;
@@ -32,6 +34,7 @@ import dev.gateway.server.client.ClientHub;
 import dev.gateway.server.client.DisconnectReason;
 import dev.gateway.server.config.GatewaySettings;
 import dev.gateway.server.config.StartupException;
+import dev.gateway.server.gateway.ChatEvents;
 import dev.gateway.server.gateway.ClientEvents;
 import dev.gateway.server.gateway.EventRouter;
 import dev.gateway.server.node.ClientLifecycle;
@@ -45,6 +48,8 @@ import dev.gateway.server.presence.PresenceFanout;
 import dev.gateway.server.presence.PresenceInterest;
 import dev.gateway.server.presence.PresenceService;
 import dev.gateway.server.room.LocalRooms;
+import dev.gateway.server.room.RoomFanout;
+import dev.gateway.server.room.RoomPublisher;
 import dev.gateway.server.room.RoomService;
 import dev.gateway.server.websocket.WebSocketEndpoint;
 
@@ -79,6 +84,7 @@ public final class Gateway {
     private final ClientLifecycle lifecycle;
     private final NodeHeartbeat heartbeat;
     private final RedisSubscriber subscriber;
+    private final RedisMonitor monitor;
     private final WebServer server;
     private volatile boolean draining;
 
@@ -105,46 +111,46 @@ public final class Gateway {
         this.executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("gateway-", 0).factory());
         this.redis = new RedisConnector(endpoint, settings.redisTimeout(), "gateway:" + settings.nodeId())
                 .pooledClient(settings.redisPoolSize());
-        RedisConnector connector = new RedisConnector(endpoint, settings.redisTimeout(), "gateway-sub:" + settings.nodeId());
+        RedisConnector subscriberConnector = new RedisConnector(endpoint, settings.redisTimeout(),
+                                                                "gateway-sub:" + settings.nodeId());
 
         ConnectionStore connections = new ConnectionStore(redis, mapper);
         PresenceStore presenceStore = new PresenceStore(redis, mapper, connections);
         NodeStore nodes = new NodeStore(redis, mapper, connections);
+        ChatStore chatStore = new ChatStore(redis);
 
         this.hub = new ClientHub();
         GatewayMetrics metrics = new GatewayMetrics(Metrics.globalRegistry(), hub);
+        EventBus bus = new EventBus();
         LocalRooms localRooms = new LocalRooms();
+        this.subscriber = new RedisSubscriber(subscriberConnector, new RoomFanout(localRooms),
+                                              room -> !localRooms.members(room).isEmpty(), scheduler);
+        RoomService rooms = new RoomService(localRooms, subscriber);
         PresenceInterest interest = new PresenceInterest();
         PresenceService presence = new PresenceService(connections, presenceStore, interest, hub, settings, metrics, clock);
-        EventBus bus = new EventBus();
-
-        RedisMonitor[] monitorRef = new RedisMonitor[1];
-        RoomDelivery roomDelivery = new RoomDelivery();
-        this.subscriber = new RedisSubscriber(connector,
-                                              Map.of(RedisKeys.PRESENCE_CHANNEL, new PresenceChannel(mapper, bus),
-                                                     RedisKeys.nodeChannel(settings.nodeId()), message -> nodeCommands(message)),
-                                              roomDelivery,
-                                              room -> !localRooms.members(room).isEmpty(),
-                                              () -> monitorRef[0].check(),
-                                              scheduler);
-        RoomService rooms = new RoomService(localRooms, subscriber);
         this.lifecycle = new ClientLifecycle(hub, presence, rooms, codec, metrics, settings, executor, clock);
-        this.nodeCommandHandler = new NodeCommandHandler(mapper, hub, lifecycle, connections, settings.nodeId(), executor, clock);
-        roomDelivery.init(localRooms, lifecycle);
-
-        PresenceFanout fanout = new PresenceFanout(interest, localRooms, hub, lifecycle, codec, settings.presenceNotify());
-        bus.subscribe(DomainEvent.UserOnline.class, fanout::onOnline);
-        bus.subscribe(DomainEvent.UserOffline.class, fanout::onOffline);
-
-        EventRouter router = new EventRouter(codec, lifecycle, metrics, clock);
-        new ClientEvents(presence, verifier).register(router);
-
-        RedisMonitor monitor = new RedisMonitor(redis, restarted -> {
+        this.heartbeat = new NodeHeartbeat(nodes, presenceStore, hub, settings.nodeId(), hostName(), settings.nodeTtl(),
+                                           settings.presenceTtl(), clock);
+        this.monitor = new RedisMonitor(redis, restarted -> {
             presence.registerAll(hub.all(), !restarted);
-            heartbeatRef().beat();
+            heartbeat.beat();
             presence.retryPendingRemovals();
         });
-        monitorRef[0] = monitor;
+
+        PresenceFanout presenceFanout = new PresenceFanout(interest, localRooms, hub, codec, settings.presenceNotify());
+        bus.subscribe(DomainEvent.UserOnline.class, presenceFanout::onOnline);
+        bus.subscribe(DomainEvent.UserOffline.class, presenceFanout::onOffline);
+        new ChatBroadcaster(new RoomPublisher(redis, metrics), codec).subscribeTo(bus);
+        subscriber.handle(RedisKeys.PRESENCE_CHANNEL, new PresenceChannel(mapper, bus))
+                .handle(RedisKeys.nodeChannel(settings.nodeId()),
+                        new NodeCommandHandler(mapper, hub, lifecycle, connections, settings.nodeId(), executor, clock))
+                .onReconnect(monitor::check);
+
+        ChatService chat = new ChatService(chatStore, rooms, settings.chatMembership(), bus, codec, metrics,
+                                           monitor::isAvailable, clock);
+        EventRouter router = new EventRouter(codec, metrics, clock, lifecycle);
+        new ClientEvents(presence, verifier).register(router);
+        new ChatEvents(chat).register(router);
         monitor.check();
 
         WebSocketEndpoint endpointWs = new WebSocketEndpoint(verifier, settings.allowedOrigins(), monitor::isAvailable,
@@ -168,10 +174,10 @@ public final class Gateway {
                 .addRouting(http)
                 .addRouting(endpointWs.wsRouting())
                 .build();
+        subscriber.start();
         this.server.start();
+        heartbeat.port(server.port());
 
-        this.heartbeat = new NodeHeartbeat(nodes, presenceStore, hub, settings.nodeId(), hostName(), server.port(),
-                                           settings.nodeTtl(), settings.presenceTtl(), clock);
         ClientSweeper sweeper = new ClientSweeper(hub, lifecycle, presence, settings.heartbeatInterval(), clock);
         every(Duration.ofSeconds(1), "redis-monitor", monitor::check);
         every(settings.nodeHeartbeat(), "node-heartbeat", heartbeat::beat);
@@ -179,15 +185,12 @@ public final class Gateway {
         every(PING_FLUSH, "presence-flush", presence::flushPings);
         every(CLIENT_SWEEP, "client-sweep", sweeper::sweep);
         safely("node-heartbeat", heartbeat::beat);
-        subscriber.start();
 
         LOG.log(System.Logger.Level.INFO, "gateway listening on port {0}", Integer.toString(server.port()));
         LOG.log(System.Logger.Level.INFO, "event=started port={0} node={1} redis={2} auth={3} presence-notify={4} dev-mode={5}",
                 Integer.toString(server.port()), settings.nodeId(), endpoint.masked(), verifier.mode(),
                 settings.presenceNotify().name().toLowerCase(java.util.Locale.ROOT), settings.devMode());
     }
-
-    private final NodeCommandHandler nodeCommandHandler;
 
     /**
      * Starts a node.
@@ -259,14 +262,6 @@ public final class Gateway {
         }
     }
 
-    private void nodeCommands(String message) {
-        nodeCommandHandler.accept(message);
-    }
-
-    private NodeHeartbeat heartbeatRef() {
-        return heartbeat;
-    }
-
     private void every(Duration period, String name, Runnable task) {
         scheduler.scheduleWithFixedDelay(() -> safely(name, task), period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -293,24 +288,6 @@ public final class Gateway {
             return java.net.InetAddress.getLocalHost().getHostName();
         } catch (java.net.UnknownHostException e) {
             return "localhost";
-        }
-    }
-
-    /** Delivers room messages from other nodes to this node's members of the room (filled in by the chat work). */
-    private static final class RoomDelivery implements java.util.function.BiConsumer<String, String> {
-        private LocalRooms rooms;
-        private ClientLifecycle lifecycle;
-
-        void init(LocalRooms rooms, ClientLifecycle lifecycle) {
-            this.rooms = rooms;
-            this.lifecycle = lifecycle;
-        }
-
-        @Override
-        public void accept(String room, String frame) {
-            for (Client client : rooms.members(room)) {
-                lifecycle.deliver(client, frame);
-            }
         }
     }
 }

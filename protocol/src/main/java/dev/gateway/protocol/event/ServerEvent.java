@@ -57,4 +57,45 @@ public sealed interface ServerEvent {
             return "error";
         }
     }
+
+    /** A stored chat message, to every member of its room. */
+    record ChatMessage(String id, String chatId, String senderId, String content, String type, String clientMsgId,
+                       String createdAt) implements ServerEvent {
+        @Override
+        public String event() {
+            return "chat:message";
+        }
+    }
+
+    /** Someone in the room started or stopped typing. */
+    record ChatTyping(String chatId, String userId, boolean isTyping) implements ServerEvent {
+        @Override
+        public String event() {
+            return "chat:typing";
+        }
+    }
+
+    /** Someone in the room read up to a message. */
+    record ChatRead(String chatId, String userId, String messageId) implements ServerEvent {
+        @Override
+        public String event() {
+            return "chat:read";
+        }
+    }
+
+    /** A user's first socket joined the room. */
+    record UserJoined(String chatId, String userId) implements ServerEvent {
+        @Override
+        public String event() {
+            return "chat:user-joined";
+        }
+    }
+
+    /** A user's last socket left the room (closing counts as leaving). */
+    record UserLeft(String chatId, String userId) implements ServerEvent {
+        @Override
+        public String event() {
+            return "chat:user-left";
+        }
+    }
 }

@@ -87,15 +87,14 @@ public final class ConnectionStore {
     }
 
     /**
-     * Removes a socket; when it was its user's last, the user goes offline with {@code reason}.
-     *
-     * @param rooms the chat rooms the socket had joined, carried in the offline message for their members
+     * Removes a socket and leaves the chats it had joined; when it was its user's last, the user goes offline with
+     * {@code reason} (the offline message names the socket's chat rooms, whose members are told too).
      */
-    public Removal unregister(ConnectionRecord connection, String reason, List<String> rooms, Instant now) {
-        String offline = json(PresenceChange.offline(connection.userId(), now.toString(), reason, rooms));
+    public Removal unregister(ConnectionRecord connection, String reason, Instant now) {
+        String offline = json(PresenceChange.offline(connection.userId(), now.toString(), reason, List.of()));
         Object result = UNREGISTER.eval(redis, unregisterKeys(connection),
                                         List.of(connection.socketId(), connection.userId(), RedisKeys.PRESENCE_CHANNEL,
-                                                offline));
+                                                offline, RedisKeys.roomChannel("")));
         long code = result instanceof Long l ? l : 0;
         return code == 2 ? Removal.WENT_OFFLINE : code == 1 ? Removal.REMOVED : Removal.NOT_FOUND;
     }
@@ -119,7 +118,8 @@ public final class ConnectionStore {
                                                  RedisKeys.userConnections(c.userId()),
                                                  RedisKeys.deviceConnections(c.userId(), c.deviceId()),
                                                  RedisKeys.presence(c.userId()),
-                                                 RedisKeys.PRESENCE_ONLINE),
+                                                 RedisKeys.PRESENCE_ONLINE,
+                                                 RedisKeys.socketChats(c.socketId())),
                                          List.of(c.socketId(),
                                                  Long.toString(CONNECTION_TTL.toSeconds()),
                                                  json(socket.presence()),
@@ -223,7 +223,8 @@ public final class ConnectionStore {
                        RedisKeys.deviceConnections(c.userId(), c.deviceId()),
                        RedisKeys.presence(c.userId()),
                        RedisKeys.PRESENCE_ONLINE,
-                       RedisKeys.nodeConnections(c.serverId()));
+                       RedisKeys.nodeConnections(c.serverId()),
+                       RedisKeys.socketChats(c.socketId()));
     }
 
     private List<String> registerArgs(Registration registration, Duration presenceTtl, Instant now, boolean announce) {

@@ -86,7 +86,7 @@ public final class NodeStore {
     public List<ConnectionRecord> reap(String nodeId, Instant now) {
         List<ConnectionRecord> removed = new ArrayList<>();
         for (ConnectionRecord record : connections.findAll(connections.socketsOfNode(nodeId))) {
-            if (connections.unregister(record, PresenceChange.EXPIRED, List.of(), now) != ConnectionStore.Removal.NOT_FOUND) {
+            if (connections.unregister(record, PresenceChange.EXPIRED, now) != ConnectionStore.Removal.NOT_FOUND) {
                 removed.add(record);
             }
         }

@@ -76,6 +76,23 @@ public final class RedisKeys {
         return "chat:" + chatId + ":client-msg:" + userId + ":" + clientMsgId;
     }
 
+    /**
+     * Hash: userId to the number of that user's sockets (on any node) that joined the chat. An addition to the
+     * original layout: it tells which join is a user's first and which leave their last ({@code chat:user-joined} /
+     * {@code chat:user-left}), across nodes.
+     */
+    public static String chatUsers(String chatId) {
+        return "chat:" + chatId + ":users";
+    }
+
+    /**
+     * Set: the chat ids one socket has joined. An addition to the original layout: whoever removes the socket (its
+     * node, or another node or gatewayctl after its node died) leaves those chats for it.
+     */
+    public static String socketChats(String socketId) {
+        return "ws:connection-chats:" + socketId;
+    }
+
     /** Set: user ids allowed in a chat; written by the application. */
     public static String chatMembers(String chatId) {
         return "chat:" + chatId + ":members";

@@ -7,6 +7,7 @@
 -- KEYS[3] ws:user:{userId}:device:{deviceId}:connections
 -- KEYS[4] presence:user:{userId}
 -- KEYS[5] presence:online
+-- KEYS[6] ws:connection-chats:{socketId}
 -- ARGV[1] socketId
 -- ARGV[2] connection TTL, seconds
 -- ARGV[3] presence entry (JSON)
@@ -22,6 +23,7 @@ if redis.call('ZADD', KEYS[5], 'XX', 'CH', ARGV[5], ARGV[6]) == 0 and redis.call
 end
 redis.call('EXPIRE', KEYS[2], ARGV[2])
 redis.call('EXPIRE', KEYS[3], ARGV[2])
+redis.call('EXPIRE', KEYS[6], ARGV[2])
 redis.call('HSET', KEYS[4], ARGV[1], ARGV[3])
 redis.call('PEXPIRE', KEYS[4], ARGV[4])
 return 1

@@ -18,4 +18,16 @@ public sealed interface DomainEvent {
      */
     record UserOffline(String userId, String timestamp, String reason, java.util.List<String> rooms) implements DomainEvent {
     }
+
+    /** A message was stored (and published to its room by the same Redis script, which fixes its order). */
+    record MessageCreated(String chatId, String messageId, String senderId, String createdAt) implements DomainEvent {
+    }
+
+    /** A socket's user started or stopped typing in a chat. */
+    record Typing(String chatId, String userId, String socketId, boolean isTyping) implements DomainEvent {
+    }
+
+    /** A user read a chat up to a message. */
+    record Read(String chatId, String userId, String messageId) implements DomainEvent {
+    }
 }

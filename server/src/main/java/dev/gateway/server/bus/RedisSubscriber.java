@@ -40,11 +40,11 @@ public final class RedisSubscriber implements RoomChannels {
     private static final String ROOM_PREFIX = RedisKeys.roomChannel("");
 
     private final RedisConnector connector;
-    private final Map<String, Consumer<String>> fixedChannels;
+    private final Map<String, Consumer<String>> fixedChannels = new ConcurrentHashMap<>();
     private final BiConsumer<String, String> roomMessages;
     private final Predicate<String> hasLocalMembers;
-    private final Runnable onReconnect;
     private final ScheduledExecutorService scheduler;
+    private volatile Runnable onReconnect = () -> { };
     private final Set<String> roomChannels = ConcurrentHashMap.newKeySet();
     private final ReentrantLock lock = new ReentrantLock();
     private volatile JedisPubSub pubSub;
@@ -53,20 +53,27 @@ public final class RedisSubscriber implements RoomChannels {
     private Thread thread;
 
     /**
-     * @param fixedChannels   channels listened to for the node's whole life, with their handlers
      * @param roomMessages    receives (room, message) for room channels
      * @param hasLocalMembers whether this node holds a member of a room
-     * @param onReconnect     run after a reconnect that followed a failure (not after the first connect)
      */
-    public RedisSubscriber(RedisConnector connector, Map<String, Consumer<String>> fixedChannels,
-                           BiConsumer<String, String> roomMessages, Predicate<String> hasLocalMembers, Runnable onReconnect,
+    public RedisSubscriber(RedisConnector connector, BiConsumer<String, String> roomMessages, Predicate<String> hasLocalMembers,
                            ScheduledExecutorService scheduler) {
         this.connector = connector;
-        this.fixedChannels = Map.copyOf(fixedChannels);
         this.roomMessages = roomMessages;
         this.hasLocalMembers = hasLocalMembers;
-        this.onReconnect = onReconnect;
         this.scheduler = scheduler;
+    }
+
+    /** Listens to a channel for the node's whole life; call before {@link #start()}. */
+    public RedisSubscriber handle(String channel, Consumer<String> handler) {
+        fixedChannels.put(channel, handler);
+        return this;
+    }
+
+    /** Runs after a reconnect that followed a failure (not after the first connect); call before {@link #start()}. */
+    public RedisSubscriber onReconnect(Runnable action) {
+        this.onReconnect = action;
+        return this;
     }
 
     public void start() {

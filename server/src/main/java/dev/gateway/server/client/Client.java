@@ -23,6 +23,7 @@ public final class Client {
     private final TokenBucket rateLimit;
     private final MessageAssembler assembler;
     private final Transport transport;
+    private final Runnable onOverflow;
     private final Set<String> rooms = ConcurrentHashMap.newKeySet();
     private final Set<String> watchedUsers = ConcurrentHashMap.newKeySet();
     private final AtomicReference<DisconnectReason> ended = new AtomicReference<>();
@@ -32,9 +33,13 @@ public final class Client {
     private volatile long closeStartedMillis;
     private volatile long lastServerPingMillis;
 
+    /**
+     * @param onOverflow called when a frame does not fit in the outbox: the owner closes the client (4503)
+     */
     public Client(ConnectionRecord record, Principal principal, Transport transport, Outbox outbox, TokenBucket rateLimit,
-                  MessageAssembler assembler, long nowMillis) {
+                  MessageAssembler assembler, Runnable onOverflow, long nowMillis) {
         this.record = record;
+        this.onOverflow = onOverflow;
         this.principal = principal;
         this.transport = transport;
         this.outbox = outbox;
@@ -70,9 +75,14 @@ public final class Client {
         this.principal = refreshed;
     }
 
-    /** Queues a text frame; false when the queue is full or the socket is closing. */
-    public boolean send(String frame) {
-        return outbox.offer(frame);
+    /**
+     * Queues a text frame without waiting. When the outbox is full the client is closed as a slow consumer; a
+     * client that is closing drops the frame.
+     */
+    public void send(String frame) {
+        if (!outbox.offer(frame) && !isEnded()) {
+            onOverflow.run();
+        }
     }
 
     public Outbox outbox() {

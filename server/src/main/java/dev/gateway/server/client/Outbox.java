@@ -27,18 +27,21 @@ public final class Outbox {
     private final Executor executor;
     private final int capacity;
     private final Runnable onSendFailure;
+    private final Runnable onSent;
     private volatile CloseRequest closeRequest;
     private volatile boolean closeSent;
 
     /**
      * @param capacity      most frames queued at once
      * @param onSendFailure called once when writing fails (the connection is gone)
+     * @param onSent        called after each text frame written (a metric)
      */
-    public Outbox(Transport transport, Executor executor, int capacity, Runnable onSendFailure) {
+    public Outbox(Transport transport, Executor executor, int capacity, Runnable onSendFailure, Runnable onSent) {
         this.transport = transport;
         this.executor = executor;
         this.capacity = capacity;
         this.onSendFailure = onSendFailure;
+        this.onSent = onSent;
     }
 
     /**
@@ -115,6 +118,7 @@ public final class Outbox {
                     if (next instanceof String text) {
                         size.decrementAndGet();
                         transport.sendText(text);
+                        onSent.run();
                     } else if (next == Control.PING) {
                         transport.sendPing();
                     } else if (next instanceof Pong pong) {

@@ -31,7 +31,7 @@ public final class EventRouter {
     private final GatewayMetrics metrics;
     private final Clock clock;
 
-    public EventRouter(FrameCodec codec, ClientLifecycle lifecycle, GatewayMetrics metrics, Clock clock) {
+    public EventRouter(FrameCodec codec, GatewayMetrics metrics, Clock clock, ClientLifecycle lifecycle) {
         this.codec = codec;
         this.lifecycle = lifecycle;
         this.metrics = metrics;
@@ -66,14 +66,14 @@ public final class EventRouter {
         try {
             Map<String, ?> result = handler.handle(client, frame.data());
             if (frame.ack().isPresent()) {
-                lifecycle.deliver(client, codec.ackSuccess(frame.ack().getAsLong(), result));
+                client.send(codec.ackSuccess(frame.ack().getAsLong(), result));
             }
         } catch (ProtocolException e) {
-            reply(client, frame.ack(), e.code(), e.getMessage());
+            reply(client, frame.ack(), e.code(), e.getMessage(), e.ackFields());
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "event=handler-failed event={0} socket={1} error={2}",
                     frame.event(), client.socketId(), e.toString());
-            reply(client, frame.ack(), ErrorCode.INTERNAL, "internal error, try again");
+            reply(client, frame.ack(), ErrorCode.INTERNAL, "internal error, try again", Map.of());
         }
     }
 
@@ -100,8 +100,12 @@ public final class EventRouter {
     }
 
     private void reply(Client client, OptionalLong ack, ErrorCode code, String message) {
-        String frame = ack.isPresent() ? codec.ackFailure(ack.getAsLong(), code, message, Map.of()) : codec.error(code, message);
-        lifecycle.deliver(client, frame);
+        reply(client, ack, code, message, Map.of());
+    }
+
+    private void reply(Client client, OptionalLong ack, ErrorCode code, String message, Map<String, ?> ackFields) {
+        String frame = ack.isPresent() ? codec.ackFailure(ack.getAsLong(), code, message, ackFields) : codec.error(code, message);
+        client.send(frame);
     }
 
     private static String abbreviate(String event) {

@@ -77,10 +77,13 @@ public final class ClientLifecycle {
                                                        settings.nodeId());
         Client[] self = new Client[1];
         Outbox outbox = new Outbox(transport, executor, settings.outboundQueueFrames(),
-                                   () -> end(self[0], DisconnectReason.CONNECTION_LOST, "send failed"));
+                                   () -> end(self[0], DisconnectReason.CONNECTION_LOST, "send failed"),
+                                   metrics::frameOut);
         Client client = new Client(record, principal, transport, outbox,
                                    new TokenBucket(settings.rateLimitPerSecond(), RATE_LIMIT_PERSISTENCE_SECONDS, now.toEpochMilli()),
-                                   new MessageAssembler(settings.maxMessageBytes()), now.toEpochMilli());
+                                   new MessageAssembler(settings.maxMessageBytes()),
+                                   () -> end(self[0], DisconnectReason.SLOW_CONSUMER, "slow consumer: outbound queue overflowed"),
+                                   now.toEpochMilli());
         self[0] = client;
 
         presence.register(client);
@@ -90,7 +93,7 @@ public final class ClientLifecycle {
         LOG.log(System.Logger.Level.INFO, "event=connect user={0} socket={1} device={2} node={3} ip={4}",
                 record.userId(), record.socketId(), record.deviceId(), record.serverId(), record.ipAddress());
 
-        deliver(client, codec.encode(new ServerEvent.Connected(record.socketId(), record.userId(), record.serverId(),
+        client.send(codec.encode(new ServerEvent.Connected(record.socketId(), record.userId(), record.serverId(),
                                                                settings.heartbeatInterval().toMillis(),
                                                                settings.presenceTtl().toMillis())));
         List<String> online;
@@ -100,7 +103,7 @@ public final class ClientLifecycle {
             LOG.log(System.Logger.Level.WARNING, "event=bulk-online-failed socket={0} error={1}", record.socketId(), e.toString());
             online = List.of();
         }
-        deliver(client, codec.encode(new ServerEvent.BulkOnline(online)));
+        client.send(codec.encode(new ServerEvent.BulkOnline(online)));
         return client;
     }
 
@@ -127,18 +130,10 @@ public final class ClientLifecycle {
                 record.userId(), record.socketId(), record.deviceId(), record.serverId(), reason.tag(),
                 Integer.toString(reason.closeCode().code()));
         return CompletableFuture.runAsync(() -> {
+            // Redis first: the socket's chat list there decides chat:user-left and who hears the offline event
             presence.unregister(client, reason);
-            rooms.leaveAll(client);
+            rooms.leaveAllLocally(client);
         }, executor);
-    }
-
-    /** Queues a frame for a client; a client whose queue overflows is closed as a slow consumer (4503). */
-    public void deliver(Client client, String frame) {
-        if (client.send(frame)) {
-            metrics.framesOut(1);
-        } else if (!client.isEnded()) {
-            end(client, DisconnectReason.SLOW_CONSUMER, "slow consumer: outbound queue overflowed");
-        }
     }
 
     /**

@@ -3,7 +3,6 @@ package dev.gateway.server.node;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.function.Consumer;
@@ -69,7 +68,7 @@ public final class NodeCommandHandler implements Consumer<String> {
         try {
             Optional<ConnectionRecord> record = connections.find(socketId);
             if (record.isPresent() && record.get().serverId().equals(nodeId) && hub.find(socketId).isEmpty()) {
-                connections.unregister(record.get(), PresenceChange.DISCONNECTED, List.of(), clock.instant());
+                connections.unregister(record.get(), PresenceChange.DISCONNECTED, clock.instant());
                 LOG.log(System.Logger.Level.INFO, "event=stale-record-removed socket={0}", socketId);
             }
         } catch (RuntimeException e) {

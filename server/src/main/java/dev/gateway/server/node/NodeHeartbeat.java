@@ -23,24 +23,28 @@ public final class NodeHeartbeat {
     private final ClientHub hub;
     private final String nodeId;
     private final String host;
-    private final int port;
+    private volatile int port;
     private final Instant startedAt;
     private final Duration nodeTtl;
     private final Duration presenceTtl;
     private final Clock clock;
 
-    public NodeHeartbeat(NodeStore nodes, PresenceStore presence, ClientHub hub, String nodeId, String host, int port,
+    public NodeHeartbeat(NodeStore nodes, PresenceStore presence, ClientHub hub, String nodeId, String host,
                          Duration nodeTtl, Duration presenceTtl, Clock clock) {
         this.nodes = nodes;
         this.presence = presence;
         this.hub = hub;
         this.nodeId = nodeId;
         this.host = host;
-        this.port = port;
         this.startedAt = clock.instant();
         this.nodeTtl = nodeTtl;
         this.presenceTtl = presenceTtl;
         this.clock = clock;
+    }
+
+    /** The port the node listens on, once the server has started. */
+    public void port(int port) {
+        this.port = port;
     }
 
     /** Writes this node's record. */

@@ -53,7 +53,7 @@ public final class GatewayMetrics {
         unavailableRefusals = registry.getOrCreate(Counter.builder("gateway.handshake.refused")
                                                            .tags(List.of(Tag.create("reason", "redis-unavailable"))));
         framesIn = registry.getOrCreate(Counter.builder("gateway.frames.in").description("Client messages received"));
-        framesOut = registry.getOrCreate(Counter.builder("gateway.frames.out").description("Frames queued to clients"));
+        framesOut = registry.getOrCreate(Counter.builder("gateway.frames.out").description("Frames written to clients"));
         framesRefused = registry.getOrCreate(Counter.builder("gateway.frames.rate.limited")
                                                      .description("Client messages refused by the rate limit"));
         redisLatency = registry.getOrCreate(Timer.builder("gateway.redis.command.latency")
@@ -87,8 +87,8 @@ public final class GatewayMetrics {
         framesIn.increment();
     }
 
-    public void framesOut(long count) {
-        framesOut.increment(count);
+    public void frameOut() {
+        framesOut.increment();
     }
 
     public void frameRateLimited() {

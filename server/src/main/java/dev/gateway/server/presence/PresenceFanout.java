@@ -10,7 +10,6 @@ import dev.gateway.server.bus.DomainEvent.UserOnline;
 import dev.gateway.server.client.Client;
 import dev.gateway.server.client.ClientHub;
 import dev.gateway.server.config.GatewaySettings.PresenceNotify;
-import dev.gateway.server.node.ClientLifecycle;
 import dev.gateway.server.room.LocalRooms;
 
 /**
@@ -23,16 +22,14 @@ public final class PresenceFanout {
     private final PresenceInterest interest;
     private final LocalRooms rooms;
     private final ClientHub hub;
-    private final ClientLifecycle lifecycle;
     private final FrameCodec codec;
     private final PresenceNotify notify;
 
-    public PresenceFanout(PresenceInterest interest, LocalRooms rooms, ClientHub hub, ClientLifecycle lifecycle,
-                          FrameCodec codec, PresenceNotify notify) {
+    public PresenceFanout(PresenceInterest interest, LocalRooms rooms, ClientHub hub, FrameCodec codec,
+                          PresenceNotify notify) {
         this.interest = interest;
         this.rooms = rooms;
         this.hub = hub;
-        this.lifecycle = lifecycle;
         this.codec = codec;
         this.notify = notify;
     }
@@ -63,7 +60,7 @@ public final class PresenceFanout {
     private void deliver(String userId, String frame, Iterable<Client> recipients) {
         for (Client client : recipients) {
             if (!client.userId().equals(userId)) {
-                lifecycle.deliver(client, frame);
+                client.send(frame);
             }
         }
     }

@@ -141,7 +141,7 @@ public final class PresenceService {
     public void unregister(Client client, DisconnectReason reason) {
         interest.forget(client);
         pinged.remove(client);
-        PendingRemoval removal = new PendingRemoval(client, reason, List.copyOf(chatRooms(client)));
+        PendingRemoval removal = new PendingRemoval(client, reason);
         try {
             remove(removal);
         } catch (RuntimeException e) {
@@ -193,8 +193,7 @@ public final class PresenceService {
 
     private void remove(PendingRemoval removal) {
         Client client = removal.client();
-        metrics.redis(() -> connections.unregister(client.record(), removal.reason().presenceReason(), removal.rooms(),
-                                                   clock.instant()));
+        metrics.redis(() -> connections.unregister(client.record(), removal.reason().presenceReason(), clock.instant()));
     }
 
     private Registration registration(Client client, Instant now) {
@@ -202,10 +201,6 @@ public final class PresenceService {
                                 new PresenceEntry(client.record().serverId(), client.record().connectedAt(), now.toString()));
     }
 
-    private static List<String> chatRooms(Client client) {
-        return client.rooms().stream().filter(room -> room.startsWith("chat:")).toList();
-    }
-
-    private record PendingRemoval(Client client, DisconnectReason reason, List<String> rooms) {
+    private record PendingRemoval(Client client, DisconnectReason reason) {
     }
 }

@@ -52,8 +52,11 @@ public final class RoomService {
         return wasMember;
     }
 
-    /** Leaves every room, for a socket that ended. */
-    public void leaveAll(Client client) {
+    /**
+     * Leaves every room on this node, for a socket that ended (Redis learnt of the chats it left when the socket
+     * was unregistered).
+     */
+    public void leaveAllLocally(Client client) {
         for (String room : client.rooms().toArray(String[]::new)) {
             leave(client, room);
         }

@@ -1,5 +1,6 @@
 package dev.gateway.server.websocket;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -113,7 +114,10 @@ final class HandshakeAuthenticator {
 
     private String body(String error, String message) {
         try {
-            return mapper.writeValueAsString(Map.of("error", error, "message", message));
+            Map<String, String> body = new LinkedHashMap<>();
+            body.put("error", error);
+            body.put("message", message);
+            return mapper.writeValueAsString(body);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

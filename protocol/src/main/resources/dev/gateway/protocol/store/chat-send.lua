@@ -1,0 +1,41 @@
+-- Stores one chat message and publishes it to the chat's room channel, in one step: Redis runs one script at a time,
+-- so every node receives a room's messages in the order they were stored (the order of their stream ids), whichever
+-- node accepted them. A repeated clientMsgId from the same user (within the key's TTL) returns the first messageId
+-- and publishes nothing.
+--
+-- KEYS[1] chat:{chatId}:messages
+-- KEYS[2] chat:{chatId}:client-msg:{userId}:{clientMsgId}   ('' when the message has no clientMsgId)
+-- ARGV[1] approximate MAXLEN of the stream
+-- ARGV[2] senderId
+-- ARGV[3] content
+-- ARGV[4] type
+-- ARGV[5] clientMsgId ('' when none)
+-- ARGV[6] createdAt (ISO-8601 UTC)
+-- ARGV[7] TTL of the clientMsgId key, seconds
+-- ARGV[8] room channel (gw:room:chat:{chatId})
+-- ARGV[9] frame prefix: the room message up to the message id
+-- ARGV[10] frame suffix: the rest of the room message after the message id
+-- Returns {messageId, createdAt, 1} for a new message, {messageId, createdAt, 0} for a repeat.
+if KEYS[2] ~= '' then
+    local first = redis.call('GET', KEYS[2])
+    if first then
+        local createdAt = ARGV[6]
+        local entry = redis.call('XRANGE', KEYS[1], first, first)
+        if entry[1] then
+            local fields = entry[1][2]
+            for i = 1, #fields, 2 do
+                if fields[i] == 'createdAt' then
+                    createdAt = fields[i + 1]
+                end
+            end
+        end
+        return {first, createdAt, 0}
+    end
+end
+local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*',
+    'senderId', ARGV[2], 'content', ARGV[3], 'type', ARGV[4], 'clientMsgId', ARGV[5], 'createdAt', ARGV[6])
+if KEYS[2] ~= '' then
+    redis.call('SET', KEYS[2], id, 'EX', ARGV[7])
+end
+redis.call('PUBLISH', ARGV[8], ARGV[9] .. id .. ARGV[10])
+return {id, ARGV[6], 1}

@@ -1,0 +1,169 @@
+package dev.gateway.server.chat;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+
+import dev.gateway.protocol.event.ErrorCode;
+import dev.gateway.protocol.event.FrameCodec;
+import dev.gateway.protocol.event.ProtocolException;
+import dev.gateway.protocol.event.ServerEvent;
+import dev.gateway.protocol.event.ServerEvent.ChatMessage;
+import dev.gateway.protocol.store.ChatStore;
+import dev.gateway.protocol.store.RoomMessage;
+import dev.gateway.server.bus.DomainEvent;
+import dev.gateway.server.bus.EventBus;
+import dev.gateway.server.client.Client;
+import dev.gateway.server.config.GatewaySettings.ChatMembership;
+import dev.gateway.server.observe.GatewayMetrics;
+import dev.gateway.server.room.RoomService;
+
+/**
+ * Chat: joining and leaving chat rooms, storing messages and telling the room, typing, read receipts, history and
+ * recovery. A message is stored before anyone sees it; the same Redis script publishes it to the room, so every
+ * member on every node receives a room's messages once, in the order they were stored.
+ */
+public final class ChatService {
+    /** Most messages one recovery or history page returns. */
+    public static final int PAGE = 100;
+
+    private static final System.Logger LOG = System.getLogger(ChatService.class.getName());
+    private static final String ID_PLACEHOLDER = "@@message-id@@";
+
+    private final ChatStore store;
+    private final RoomService rooms;
+    private final MembershipPolicy membership;
+    private final EventBus bus;
+    private final FrameCodec codec;
+    private final GatewayMetrics metrics;
+    private final BooleanSupplier redisAvailable;
+    private final Clock clock;
+
+    public ChatService(ChatStore store, RoomService rooms, ChatMembership membership, EventBus bus, FrameCodec codec,
+                       GatewayMetrics metrics, BooleanSupplier redisAvailable, Clock clock) {
+        this.store = store;
+        this.rooms = rooms;
+        this.membership = new MembershipPolicy(membership, store);
+        this.bus = bus;
+        this.codec = codec;
+        this.metrics = metrics;
+        this.redisAvailable = redisAvailable;
+        this.clock = clock;
+    }
+
+    /** What a join returns: with {@code sinceId}, the recovered messages. */
+    public record Joined(Optional<ChatStore.Since> missed) {
+    }
+
+    /** Joins the socket to {@code chat:{chatId}} if the membership policy allows it. */
+    public Joined join(Client client, String chatId, Optional<String> sinceId) {
+        requireMayJoin(client, chatId);
+        String room = RoomService.chatRoom(chatId);
+        boolean joinedNow = rooms.join(client, room);
+        try {
+            if (joinedNow) {
+                String joined = RoomMessage.toAll(codec.encode(new ServerEvent.UserJoined(chatId, client.userId()))).encode();
+                metrics.redis(() -> store.join(client.socketId(), chatId, client.userId(), joined));
+            }
+            return new Joined(sinceId.map(id -> metrics.redis(() -> store.since(chatId, id, PAGE))));
+        } catch (RuntimeException e) {
+            if (joinedNow) {
+                rooms.leave(client, room);
+            }
+            throw unavailable("join", e);
+        }
+    }
+
+    /** Takes the socket out of {@code chat:{chatId}}; leaving a chat one is not in succeeds and does nothing. */
+    public void leave(Client client, String chatId) {
+        String room = RoomService.chatRoom(chatId);
+        if (!client.rooms().contains(room)) {
+            return;
+        }
+        String left = RoomMessage.toAll(codec.encode(new ServerEvent.UserLeft(chatId, client.userId()))).encode();
+        try {
+            metrics.redis(() -> store.leave(client.socketId(), chatId, client.userId(), left));
+        } catch (RuntimeException e) {
+            throw unavailable("leave", e);
+        }
+        rooms.leave(client, room);
+    }
+
+    /**
+     * Stores a message and delivers it to the room (the sender's socket included). A repeated clientMsgId returns
+     * the first message and delivers nothing. When Redis cannot store it, fails at once (or within the Redis
+     * timeout) and delivers nothing.
+     */
+    public ChatStore.Stored send(Client client, String chatId, String content, String type, Optional<String> clientMsgId) {
+        requireJoined(client, chatId);
+        if (!redisAvailable.getAsBoolean()) {
+            throw new ProtocolException(ErrorCode.INTERNAL, "message not stored: storage is unavailable, retry");
+        }
+        String createdAt = clock.instant().toString();
+        String template = RoomMessage.toAll(codec.encode(new ChatMessage(ID_PLACEHOLDER, chatId, client.userId(), content, type,
+                                                                         clientMsgId.orElse(null), createdAt))).encode();
+        int at = template.indexOf(ID_PLACEHOLDER);
+        ChatStore.Stored stored;
+        try {
+            stored = metrics.redis(() -> store.send(chatId, client.userId(), content, type, clientMsgId, createdAt,
+                                                    template.substring(0, at), template.substring(at + ID_PLACEHOLDER.length())));
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "event=message-not-stored chat={0} user={1} error=\"{2}\"",
+                    chatId, client.userId(), e.getMessage());
+            throw new ProtocolException(ErrorCode.INTERNAL, "message not stored: storage is unavailable, retry");
+        }
+        if (stored.fresh()) {
+            bus.publish(new DomainEvent.MessageCreated(chatId, stored.messageId(), client.userId(), stored.createdAt()));
+        }
+        return stored;
+    }
+
+    /** Tells the room (except this socket) that the user is or stopped typing. */
+    public void typing(Client client, String chatId, boolean isTyping) {
+        requireJoined(client, chatId);
+        bus.publish(new DomainEvent.Typing(chatId, client.userId(), client.socketId(), isTyping));
+    }
+
+    /** Tells the room that the user read up to a message. */
+    public void read(Client client, String chatId, String messageId) {
+        requireJoined(client, chatId);
+        bus.publish(new DomainEvent.Read(chatId, client.userId(), messageId));
+    }
+
+    /** Stored messages, newest first, before {@code beforeId} (exclusive); for whoever may join. */
+    public List<ChatMessage> history(Client client, String chatId, Optional<String> beforeId, int limit) {
+        requireMayJoin(client, chatId);
+        try {
+            return metrics.redis(() -> store.history(chatId, beforeId, limit));
+        } catch (RuntimeException e) {
+            throw unavailable("history", e);
+        }
+    }
+
+    private void requireMayJoin(Client client, String chatId) {
+        boolean allowed;
+        try {
+            allowed = membership.mayJoin(client.userId(), chatId);
+        } catch (RuntimeException e) {
+            throw unavailable("membership check", e);
+        }
+        if (!allowed) {
+            throw new ProtocolException(ErrorCode.FORBIDDEN, "not a member of chat " + chatId);
+        }
+    }
+
+    private static void requireJoined(Client client, String chatId) {
+        if (!client.rooms().contains(RoomService.chatRoom(chatId))) {
+            throw new ProtocolException(ErrorCode.FORBIDDEN, "join chat " + chatId + " first (chat:join)");
+        }
+    }
+
+    private static ProtocolException unavailable(String what, RuntimeException cause) {
+        if (cause instanceof ProtocolException protocol) {
+            return protocol;
+        }
+        LOG.log(System.Logger.Level.WARNING, "event=chat-failed action={0} error=\"{1}\"", what, cause.getMessage());
+        return new ProtocolException(ErrorCode.INTERNAL, what + " failed: storage is unavailable, retry");
+    }
+}

@@ -1,0 +1,98 @@
+package dev.gateway.server.gateway;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.gateway.protocol.event.ProtocolException;
+import dev.gateway.protocol.store.ChatStore;
+import dev.gateway.server.chat.ChatService;
+
+/** The chat events of PROTOCOL section 4, validated and mapped to {@link ChatService} calls. */
+public final class ChatEvents {
+    private static final Pattern MESSAGE_ID = Pattern.compile("\\d{1,20}-\\d{1,20}");
+    private static final int MAX_CONTENT = 4000;
+    private static final int MAX_CLIENT_MSG_ID = 64;
+    private static final int MAX_TYPE = 32;
+    private static final int DEFAULT_HISTORY = 50;
+
+    private final ChatService chat;
+
+    public ChatEvents(ChatService chat) {
+        this.chat = chat;
+    }
+
+    public void register(EventRouter router) {
+        router.on("chat:join", (client, data) -> {
+            String chatId = Fields.requiredId(data, "chatId");
+            Optional<String> sinceId = messageId(data, "sinceId", false);
+            ChatService.Joined joined = chat.join(client, chatId, sinceId);
+            Map<String, Object> ack = new LinkedHashMap<>();
+            joined.missed().ifPresent(since -> {
+                ack.put("missed", since.messages());
+                ack.put("hasMore", since.hasMore());
+                ack.put("recovered", since.recovered());
+            });
+            return ack;
+        });
+        router.on("chat:leave", (client, data) -> {
+            chat.leave(client, Fields.requiredId(data, "chatId"));
+            return Map.of();
+        });
+        router.on("chat:send", (client, data) -> {
+            Optional<String> clientMsgId = Optional.empty();
+            try {
+                clientMsgId = Fields.optionalString(data, "clientMsgId", MAX_CLIENT_MSG_ID);
+                String chatId = Fields.requiredId(data, "chatId");
+                String content = Fields.requiredString(data, "content", MAX_CONTENT);
+                String type = Fields.optionalString(data, "type", MAX_TYPE).orElse("text");
+                ChatStore.Stored stored = chat.send(client, chatId, content, type, clientMsgId);
+                Map<String, Object> ack = new LinkedHashMap<>();
+                ack.put("status", "ACCEPTED");
+                ack.put("messageId", stored.messageId());
+                ack.put("clientMsgId", clientMsgId.orElse(null));
+                ack.put("createdAt", stored.createdAt());
+                return ack;
+            } catch (ProtocolException e) {
+                Map<String, Object> failed = new LinkedHashMap<>();
+                failed.put("status", "FAILED");
+                failed.put("clientMsgId", clientMsgId.orElseGet(() -> rawClientMsgId(data)));
+                throw e.withAckFields(failed);
+            }
+        });
+        router.on("chat:typing", (client, data) -> {
+            chat.typing(client, Fields.requiredId(data, "chatId"), Fields.requiredBoolean(data, "isTyping"));
+            return Map.of();
+        });
+        router.on("chat:read", (client, data) -> {
+            String chatId = Fields.requiredId(data, "chatId");
+            chat.read(client, chatId, messageId(data, "messageId", true).orElseThrow());
+            return Map.of();
+        });
+        router.on("chat:history", (client, data) -> {
+            String chatId = Fields.requiredId(data, "chatId");
+            Optional<String> beforeId = messageId(data, "beforeId", false);
+            int limit = Fields.optionalInt(data, "limit").orElse(DEFAULT_HISTORY);
+            if (limit < 1) {
+                throw ProtocolException.validation("limit", "must be at least 1");
+            }
+            return Map.of("messages", chat.history(client, chatId, beforeId, Math.min(limit, ChatService.PAGE)));
+        });
+    }
+
+    private static Optional<String> messageId(JsonNode data, String field, boolean required) {
+        Optional<String> value = required ? Optional.of(Fields.requiredString(data, field, 64))
+                                          : Fields.optionalString(data, field, 64);
+        if (value.isPresent() && !MESSAGE_ID.matcher(value.get()).matches()) {
+            throw ProtocolException.validation(field, "must be a message id such as 1732240000000-0");
+        }
+        return value;
+    }
+
+    private static String rawClientMsgId(JsonNode data) {
+        JsonNode node = data.get("clientMsgId");
+        return node != null && node.isTextual() ? node.asText() : null;
+    }
+}
