@@ -176,6 +176,11 @@ public final class Gateway {
                 .build();
         subscriber.start();
         this.server.start();
+        if (!server.isRunning() || server.port() < 0) {
+            stopAfterFailedStart();
+            throw new StartupException("cannot listen on port " + serverConfig.get("port").asString().orElse("8080")
+                                               + " (in use, or not allowed)");
+        }
         heartbeat.port(server.port());
 
         ClientSweeper sweeper = new ClientSweeper(hub, lifecycle, presence, settings.heartbeatInterval(), clock);
@@ -238,6 +243,14 @@ public final class Gateway {
         redis.close();
         embeddedRedis.ifPresent(EmbeddedRedis::close);
         LOG.log(System.Logger.Level.INFO, "event=stopped node={0}", settings.nodeId());
+    }
+
+    private void stopAfterFailedStart() {
+        subscriber.stop();
+        scheduler.shutdownNow();
+        executor.shutdownNow();
+        redis.close();
+        embeddedRedis.ifPresent(EmbeddedRedis::close);
     }
 
     private void awaitCloseFrames() {

@@ -173,6 +173,18 @@ public final class ConnectionStore {
         return redis.smembers(RedisKeys.nodeConnections(nodeId));
     }
 
+    /** How many sockets each of these users has (0 for a user with none), in the given order, in one round trip. */
+    public List<Long> socketCounts(List<String> userIds) {
+        List<Response<Long>> counts = new ArrayList<>(userIds.size());
+        try (Pipeline pipeline = redis.pipelined()) {
+            for (String userId : userIds) {
+                counts.add(pipeline.scard(RedisKeys.userConnections(userId)));
+            }
+            pipeline.sync();
+        }
+        return counts.stream().map(Response::get).toList();
+    }
+
     /**
      * Visits every connection record, a page at a time, with SCAN (never KEYS) and MGET, so that listing 100,000
      * sockets neither blocks Redis nor holds them all in memory at once.

@@ -1,5 +1,6 @@
 package dev.gateway.protocol.store;
 
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -7,6 +8,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.RedisClient;
@@ -75,6 +77,19 @@ public final class NodeStore {
     /** True while the node's heartbeat record exists. */
     public boolean isAlive(String nodeId) {
         return redis.exists(RedisKeys.node(nodeId));
+    }
+
+    /**
+     * Publishes a command to one node on its {@code gw:node:{nodeId}} channel.
+     *
+     * @return how many subscribers received it: 0 when no node listens there (dead, or its subscriber is down)
+     */
+    public long send(String nodeId, NodeCommand command) {
+        try {
+            return redis.publish(RedisKeys.nodeChannel(nodeId), mapper.writerFor(NodeCommand.class).writeValueAsString(command));
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /**

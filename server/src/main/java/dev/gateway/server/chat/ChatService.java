@@ -122,12 +122,14 @@ public final class ChatService {
     /** Tells the room (except this socket) that the user is or stopped typing. */
     public void typing(Client client, String chatId, boolean isTyping) {
         requireJoined(client, chatId);
+        requireRedis("typing");
         bus.publish(new DomainEvent.Typing(chatId, client.userId(), client.socketId(), isTyping));
     }
 
     /** Tells the room that the user read up to a message. */
     public void read(Client client, String chatId, String messageId) {
         requireJoined(client, chatId);
+        requireRedis("read receipt");
         bus.publish(new DomainEvent.Read(chatId, client.userId(), messageId));
     }
 
@@ -156,6 +158,13 @@ public final class ChatService {
     private static void requireJoined(Client client, String chatId) {
         if (!client.rooms().contains(RoomService.chatRoom(chatId))) {
             throw new ProtocolException(ErrorCode.FORBIDDEN, "join chat " + chatId + " first (chat:join)");
+        }
+    }
+
+    /** Room events travel through Redis: refuse at once while it is away rather than report a delivery that failed. */
+    private void requireRedis(String what) {
+        if (!redisAvailable.getAsBoolean()) {
+            throw new ProtocolException(ErrorCode.INTERNAL, what + " not delivered: Redis is unavailable, retry");
         }
     }
 

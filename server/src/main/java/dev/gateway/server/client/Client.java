@@ -80,6 +80,11 @@ public final class Client {
      * client that is closing drops the frame.
      */
     public void send(String frame) {
+        send(new OutboundFrame(frame));
+    }
+
+    /** Queues a frame shared with other sockets (a room message, encoded once). */
+    public void send(OutboundFrame frame) {
         if (!outbox.offer(frame) && !isEnded()) {
             onOverflow.run();
         }

@@ -49,7 +49,7 @@ public final class Outbox {
      *
      * @return false when the queue is full (the caller closes the client as a slow consumer) or closing
      */
-    public boolean offer(String frame) {
+    public boolean offer(OutboundFrame frame) {
         if (closeRequest != null) {
             return false;
         }
@@ -115,9 +115,9 @@ public final class Outbox {
             do {
                 Object next;
                 while (!closeSent && (next = queue.poll()) != null) {
-                    if (next instanceof String text) {
+                    if (next instanceof OutboundFrame frame) {
                         size.decrementAndGet();
-                        transport.sendText(text);
+                        transport.sendText(frame);
                         onSent.run();
                     } else if (next == Control.PING) {
                         transport.sendPing();

@@ -6,7 +6,7 @@ package dev.gateway.server.client;
  */
 public interface Transport {
     /** Sends one text message; blocks while the peer is not reading. */
-    void sendText(String text) throws Exception;
+    void sendText(OutboundFrame frame) throws Exception;
 
     /** Sends a WebSocket ping. */
     void sendPing() throws Exception;

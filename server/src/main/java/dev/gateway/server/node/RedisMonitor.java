@@ -1,6 +1,7 @@
 package dev.gateway.server.node;
 
 import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
 
 import redis.clients.jedis.RedisClient;
 
@@ -14,6 +15,7 @@ public final class RedisMonitor {
 
     private final RedisClient redis;
     private final Recovery recovery;
+    private final ReentrantLock lock = new ReentrantLock();
     private volatile boolean available;
     private volatile Optional<String> runId = Optional.empty();
 
@@ -36,8 +38,21 @@ public final class RedisMonitor {
         return available;
     }
 
-    /** Checks Redis once; called every second by the node's scheduler. */
+    /**
+     * Checks Redis once; called every second by the node's scheduler, and by the subscriber when it had to
+     * reconnect (a restart shorter than a second is only seen there). Runs the recovery when Redis answers again
+     * after an outage, or answers as a new process.
+     */
     public void check() {
+        lock.lock();
+        try {
+            checkLocked();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void checkLocked() {
         boolean wasAvailable = available;
         Optional<String> currentRunId;
         try {
@@ -52,8 +67,8 @@ public final class RedisMonitor {
         Optional<String> previousRunId = runId;
         runId = currentRunId;
         available = true;
-        if (!wasAvailable && previousRunId.isPresent()) {
-            boolean restarted = !previousRunId.equals(currentRunId);
+        boolean restarted = previousRunId.isPresent() && !previousRunId.equals(currentRunId);
+        if ((!wasAvailable && previousRunId.isPresent()) || restarted) {
             LOG.log(System.Logger.Level.INFO, "event=redis-available restarted={0}", restarted);
             try {
                 recovery.recover(restarted);

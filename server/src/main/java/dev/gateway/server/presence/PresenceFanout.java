@@ -9,6 +9,7 @@ import dev.gateway.server.bus.DomainEvent.UserOffline;
 import dev.gateway.server.bus.DomainEvent.UserOnline;
 import dev.gateway.server.client.Client;
 import dev.gateway.server.client.ClientHub;
+import dev.gateway.server.client.OutboundFrame;
 import dev.gateway.server.config.GatewaySettings.PresenceNotify;
 import dev.gateway.server.room.LocalRooms;
 
@@ -57,7 +58,8 @@ public final class PresenceFanout {
         deliver(event.userId(), frame, recipients);
     }
 
-    private void deliver(String userId, String frame, Iterable<Client> recipients) {
+    private void deliver(String userId, String text, Iterable<Client> recipients) {
+        OutboundFrame frame = new OutboundFrame(text);
         for (Client client : recipients) {
             if (!client.userId().equals(userId)) {
                 client.send(frame);

@@ -4,6 +4,7 @@ import java.util.function.BiConsumer;
 
 import dev.gateway.protocol.store.RoomMessage;
 import dev.gateway.server.client.Client;
+import dev.gateway.server.client.OutboundFrame;
 
 /**
  * Delivers what arrives on a room channel to this node's members of the room. Runs on the pub/sub thread, one
@@ -22,9 +23,10 @@ public final class RoomFanout implements BiConsumer<String, String> {
         RoomMessage message = RoomMessage.decode(payload);
         String except = message.exceptSocket().orElse(null);
         String device = message.onlyDevice().orElse(null);
+        OutboundFrame frame = new OutboundFrame(message.frame());
         for (Client client : rooms.members(room)) {
             if ((except == null || !except.equals(client.socketId())) && (device == null || device.equals(client.deviceId()))) {
-                client.send(message.frame());
+                client.send(frame);
             }
         }
     }

@@ -4,9 +4,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
+import dev.gateway.server.client.OutboundFrame;
 import dev.gateway.server.client.Transport;
 
 import io.helidon.common.buffers.BufferData;
+import io.helidon.common.buffers.DataWriter;
+import io.helidon.webserver.ConnectionContext;
 import io.helidon.webserver.spi.ServerConnection;
 import io.helidon.websocket.WsSession;
 
@@ -25,20 +28,30 @@ final class WsTransport implements Transport {
     private final Thread reader;
     private final String remoteAddress;
     private final ReentrantLock writeLock = new ReentrantLock();
+    private final DataWriter writer;
     private volatile boolean closed;
 
     WsTransport(WsSession session, Thread reader, String remoteAddress) {
         this.session = session;
+        // Helidon's session sends only String text frames (encoding them per call). Its connection context exposes
+        // the socket writer that session.send itself uses; complete pre-encoded frames go there, under the same lock
+        // as every other write of this connection, so frames never interleave.
+        this.writer = session.socketContext() instanceof ConnectionContext context ? context.dataWriter() : null;
         this.reader = reader;
         this.remoteAddress = remoteAddress;
     }
 
     @Override
-    public void sendText(String text) throws Exception {
+    public void sendText(OutboundFrame frame) throws Exception {
         writeLock.lock();
         try {
             ensureOpen();
-            session.send(text, true);
+            if (writer != null) {
+                // the frame's bytes are shared by every recipient: no per-socket encoding
+                writer.writeNow(BufferData.create(frame.wire()));
+            } else {
+                session.send(frame.text(), true);
+            }
         } finally {
             writeLock.unlock();
         }
