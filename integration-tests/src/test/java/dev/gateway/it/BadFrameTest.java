@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gateway.it.support.GatewayProcess;
 import dev.gateway.it.support.Gateways;
+import dev.gateway.it.support.Poll;
 import dev.gateway.it.support.TestRedis;
 import dev.gateway.it.support.WsClient;
 import dev.gateway.protocol.event.Json;
@@ -172,6 +173,26 @@ class BadFrameTest {
 
         assertFailedAck(ack, "VALIDATION");
         assertThat(ack.path("error").path("message").asText(), containsString("userIds"));
+        assertStillWorks();
+    }
+
+    @Test
+    void subscribingToExactly500UsersIsAllowed() {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 500; i++) {
+            ids.add("u" + i);
+        }
+
+        JsonNode ack = alice.request("presence:subscribe", Map.of("userIds", ids));
+
+        assertThat(ack.toString(), ack.path("success").asBoolean(), is(true));
+    }
+
+    @Test
+    void aWebSocketPingIsAnsweredWithAPong() {
+        alice.sendPing();
+
+        Poll.eventually("pongs received", alice::pongs, is(1L), EVENT);
         assertStillWorks();
     }
 

@@ -160,6 +160,14 @@ class HandshakeRefusalTest {
     }
 
     @Test
+    void theAuthorizationHeaderWinsOverTheQueryToken() {
+        WsClient client = GATEWAYS.connect(WsClient.to(node).bearer(Tokens.forUser("alice"))
+                                                   .accessToken(Tokens.forUser("bob")));
+
+        assertThat(client.connected().path("userId").asText(), is("alice"));
+    }
+
+    @Test
     void hs384TokensAreAccepted() {
         WsClient client = GATEWAYS.connect(WsClient.to(node).bearer(Tokens.claims("alice").algorithm("HS384").sign()));
         assertThat(client.connected().path("userId").asText(), is("alice"));

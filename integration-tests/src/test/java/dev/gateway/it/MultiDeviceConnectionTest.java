@@ -180,6 +180,21 @@ class MultiDeviceConnectionTest {
     }
 
     @Test
+    void aPingRefreshesTheTtlOfTheConnectionKeys() {
+        Tab tab = openTab("phone", "Pixel 8");
+        awaitExactRecords();
+        Poll.pause(Duration.ofMillis(1500));
+        long before = records.pttl("ws:connection:" + tab.socketId());
+
+        tab.client().ping();
+
+        Poll.eventually("PTTL of ws:connection after the ping", () -> records.pttl("ws:connection:" + tab.socketId()),
+                        greaterThan(before + 500));
+        assertThat(records.pttl(GatewayRecords.userSocketsKey(USER)), greaterThan(before + 500));
+        assertThat(records.pttl(GatewayRecords.deviceSocketsKey(USER, "phone")), greaterThan(before + 500));
+    }
+
+    @Test
     void theNodeHeartbeatRecordDescribesTheNodeAndCountsItsSockets() {
         openTab("phone", "Pixel 8");
         openTab("laptop", "ThinkPad");

@@ -1,8 +1,14 @@
 package dev.gateway.it;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gateway.it.support.GatewayProcess;
@@ -173,5 +179,43 @@ class TwoNodePresenceTest {
         assertThat(dave.awaitEvent("presence:offline", DEAD_NODE_NOTICED).path("reason").asText(), is("expired"));
         bob.assertNoEvent("presence:offline", Duration.ofSeconds(2));
         dave.assertNoEvent("presence:offline", Duration.ZERO);
+    }
+
+    @Test
+    void tabsOpeningAndClosingAtOnceOnBothNodesAnnounceOneOnlineAndOneOfflinePerUser() throws Exception {
+        List<String> users = List.of("u1", "u2", "u3", "u4", "u5", "u6");
+        WsClient bob = gateways.connect(nodeA, "bob");
+        bob.subscribe(users.toArray(String[]::new));
+
+        List<WsClient> tabs = new ArrayList<>();
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<WsClient>> opening = new ArrayList<>();
+            for (String user : users) {
+                opening.add(pool.submit(() -> gateways.connect(nodeA, user)));
+                opening.add(pool.submit(() -> gateways.connect(nodeB, user)));
+            }
+            for (Future<WsClient> tab : opening) {
+                tabs.add(tab.get(10, TimeUnit.SECONDS));
+            }
+        }
+        for (String user : users) {
+            bob.awaitEvent("presence:online", e -> e.path("userId").asText().equals(user), EVENT);
+        }
+        bob.assertNoEvent("presence:online", QUIET);
+
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<WsClient.Close>> closing = new ArrayList<>();
+            for (WsClient tab : tabs) {
+                closing.add(pool.submit(tab::closeNormally));
+            }
+            for (Future<WsClient.Close> close : closing) {
+                close.get(10, TimeUnit.SECONDS);
+            }
+        }
+        for (String user : users) {
+            bob.awaitEvent("presence:offline", e -> e.path("userId").asText().equals(user), EVENT);
+        }
+        bob.assertNoEvent("presence:offline", QUIET);
+        assertThat(records.onlineUsers(), is(Set.of("bob")));
     }
 }

@@ -47,14 +47,13 @@ public final class GatewayProcess implements AutoCloseable {
     private final Deque<String> ring = new ArrayDeque<>();
     private final CompletableFuture<Integer> listening = new CompletableFuture<>();
     private final Thread pump;
-    private final int port;
+    private volatile int port;
 
     private GatewayProcess(String nodeId, Process process, Path logFile) {
         this.nodeId = nodeId;
         this.process = process;
         this.logFile = logFile;
         this.pump = Thread.ofPlatform().daemon().name("gateway-output-" + nodeId).start(this::pumpOutput);
-        this.port = awaitListening();
     }
 
     /**
@@ -65,6 +64,13 @@ public final class GatewayProcess implements AutoCloseable {
      * @param logFile where its output goes
      */
     public static GatewayProcess start(String nodeId, Map<String, String> env, Path logFile) {
+        GatewayProcess node = launch(nodeId, env, logFile);
+        node.port = node.awaitListening();
+        return node;
+    }
+
+    /** Starts a node without waiting for it to listen: for configurations that must make it refuse to start. */
+    public static GatewayProcess launch(String nodeId, Map<String, String> env, Path logFile) {
         List<String> command = List.of(javaCommand(), "@" + argFile(logFile));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         Map<String, String> environment = builder.environment();
@@ -124,7 +130,11 @@ public final class GatewayProcess implements AutoCloseable {
         return nodeId;
     }
 
+    /** The port it listens on (0 while it has not said). */
     public int port() {
+        if (port == 0 && listening.isDone() && !listening.isCompletedExceptionally()) {
+            port = listening.join();
+        }
         return port;
     }
 
@@ -142,11 +152,11 @@ public final class GatewayProcess implements AutoCloseable {
 
     /** {@code ws://127.0.0.1:port/ws}. */
     public URI wsUri() {
-        return URI.create("ws://127.0.0.1:" + port + "/ws");
+        return URI.create("ws://127.0.0.1:" + port() + "/ws");
     }
 
     public URI httpUri(String path) {
-        return URI.create("http://127.0.0.1:" + port + path);
+        return URI.create("http://127.0.0.1:" + port() + path);
     }
 
     /** Status code of {@code GET path}; -1 when the request fails (connection refused, timeout). */
@@ -198,6 +208,11 @@ public final class GatewayProcess implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
         }
+    }
+
+    /** Whether the node logged the port it listens on. */
+    public boolean isListening() {
+        return port() != 0;
     }
 
     /** The output lines kept so far (the last 2000). */

@@ -69,6 +69,26 @@ public final class Gateways implements BeforeAllCallback, BeforeEachCallback, Af
     }
 
     public GatewayProcess start(String nodeId, Map<String, String> overrides) {
+        return track(GatewayProcess.start(nodeId, environment(overrides), logFile(nodeId)));
+    }
+
+    /** Starts a node without waiting for it to listen (for configurations it must refuse); stopped after the test. */
+    public GatewayProcess launch(String nodeId, Map<String, String> overrides) {
+        return track(GatewayProcess.launch(nodeId, environment(overrides), logFile(nodeId)));
+    }
+
+    private Path logFile(String nodeId) {
+        return LOG_DIR.resolve(className).resolve(testName + "-" + nodeId + ".log");
+    }
+
+    private GatewayProcess track(GatewayProcess node) {
+        synchronized (nodes) {
+            (inTest ? nodes : classNodes).add(node);
+        }
+        return node;
+    }
+
+    private Map<String, String> environment(Map<String, String> overrides) {
         Map<String, String> env = defaults();
         overrides.forEach((key, value) -> {
             if (value == null) {
@@ -77,12 +97,7 @@ public final class Gateways implements BeforeAllCallback, BeforeEachCallback, Af
                 env.put(key, value);
             }
         });
-        Path log = LOG_DIR.resolve(className).resolve(testName + "-" + nodeId + ".log");
-        GatewayProcess node = GatewayProcess.start(nodeId, env, log);
-        synchronized (nodes) {
-            (inTest ? nodes : classNodes).add(node);
-        }
-        return node;
+        return env;
     }
 
     /**

@@ -3,10 +3,12 @@ package dev.gateway.it.support;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -16,6 +18,7 @@ import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
 import redis.embedded.RedisServer;
+import redis.embedded.RedisServerBuilder;
 
 import static org.hamcrest.Matchers.is;
 
@@ -27,23 +30,35 @@ import static org.hamcrest.Matchers.is;
  * is what a gateway sees when its Redis restarts.
  */
 public final class TestRedis implements BeforeAllCallback, BeforeEachCallback, AfterAllCallback {
+    private final Optional<String> password;
     private RedisServer server;
     private RedisClient client;
     private int port;
+
+    /** A Redis without authentication. */
+    public TestRedis() {
+        this.password = Optional.empty();
+    }
+
+    /** A Redis that requires this password ({@code requirepass}); {@link #url()} carries it. */
+    public TestRedis(String password) {
+        this.password = Optional.of(password);
+    }
 
     @Override
     public void beforeAll(ExtensionContext context) throws IOException {
         port = freePort();
         Path dir = Files.createTempDirectory("it-redis-");
-        server = RedisServer.builder()
+        RedisServerBuilder builder = RedisServer.builder()
                 .port(port)
                 .setting("bind 127.0.0.1")
                 .setting("save \"\"")
                 .setting("appendonly no")
-                .setting("dir " + dir)
-                .build();
+                .setting("dir " + dir);
+        password.ifPresent(p -> builder.setting("requirepass " + p));
+        server = builder.build();
         server.start();
-        client = RedisClient.create("redis://127.0.0.1:" + port);
+        client = RedisClient.create(URI.create(url()));
     }
 
     @Override
@@ -65,9 +80,14 @@ public final class TestRedis implements BeforeAllCallback, BeforeEachCallback, A
         }
     }
 
-    /** {@code redis://127.0.0.1:port}, the value for {@code REDIS_URL}. */
+    /** {@code redis://127.0.0.1:port} (with {@code :password@} when it has one), the value for {@code REDIS_URL}. */
     public String url() {
-        return "redis://127.0.0.1:" + port;
+        return "redis://" + password.map(p -> ":" + p + "@").orElse("") + "127.0.0.1:" + port;
+    }
+
+    /** A client of another logical database ({@code SELECT db}); the caller closes it. */
+    public RedisClient client(int database) {
+        return RedisClient.create(URI.create(url() + "/" + database));
     }
 
     public int port() {

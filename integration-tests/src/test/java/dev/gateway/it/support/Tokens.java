@@ -2,6 +2,8 @@ package dev.gateway.it.support;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.PrivateKey;
+import java.security.Signature;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
@@ -44,7 +46,9 @@ public final class Tokens {
     public static final class Builder {
         private final Map<String, Object> claims = new LinkedHashMap<>();
         private String algorithm = "HS256";
-        private String secret = SECRET;
+        private byte[] hmacKey = SECRET.getBytes(StandardCharsets.UTF_8);
+        private PrivateKey privateKey;
+        private String keyId;
 
         private Builder() {
             Instant now = Instant.now();
@@ -94,7 +98,26 @@ public final class Tokens {
         }
 
         public Builder secret(String secret) {
-            this.secret = secret;
+            return hmacKey(secret.getBytes(StandardCharsets.UTF_8));
+        }
+
+        /** Raw HMAC key bytes (e.g. an RSA public key, for the HS/RS key-confusion attack). */
+        public Builder hmacKey(byte[] key) {
+            this.hmacKey = key.clone();
+            return this;
+        }
+
+        /** Signs with RS256 or ES256 and this private key, naming {@code kid} in the header. */
+        public Builder privateKey(String algorithm, PrivateKey key, String kid) {
+            this.algorithm = algorithm;
+            this.privateKey = key;
+            this.keyId = kid;
+            return this;
+        }
+
+        /** The {@code kid} header. */
+        public Builder keyId(String kid) {
+            this.keyId = kid;
             return this;
         }
 
@@ -104,8 +127,15 @@ public final class Tokens {
         }
 
         public String sign() {
-            String signingInput = encode(Map.of("alg", algorithm, "typ", "JWT")) + "." + encode(claims);
-            return signingInput + "." + B64.encodeToString(hmac(signingInput));
+            Map<String, Object> header = new LinkedHashMap<>();
+            header.put("alg", algorithm);
+            header.put("typ", "JWT");
+            if (keyId != null) {
+                header.put("kid", keyId);
+            }
+            String signingInput = encode(header) + "." + encode(claims);
+            byte[] signature = privateKey == null ? hmac(signingInput) : asymmetric(signingInput);
+            return signingInput + "." + B64.encodeToString(signature);
         }
 
         /** The same claims with header {@code {"alg":"none"}} and an empty signature. */
@@ -122,8 +152,25 @@ public final class Tokens {
             };
             try {
                 Mac mac = Mac.getInstance(macName);
-                mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), macName));
+                mac.init(new SecretKeySpec(hmacKey, macName));
                 return mac.doFinal(signingInput.getBytes(StandardCharsets.US_ASCII));
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        private byte[] asymmetric(String signingInput) {
+            String signatureName = switch (algorithm) {
+                case "RS256" -> "SHA256withRSA";
+                // JWS wants the raw R||S form, not DER
+                case "ES256" -> "SHA256withECDSAinP1363Format";
+                default -> throw new IllegalArgumentException("not an asymmetric algorithm: " + algorithm);
+            };
+            try {
+                Signature signature = Signature.getInstance(signatureName);
+                signature.initSign(privateKey);
+                signature.update(signingInput.getBytes(StandardCharsets.US_ASCII));
+                return signature.sign();
             } catch (GeneralSecurityException e) {
                 throw new IllegalStateException(e);
             }

@@ -65,6 +65,7 @@ public final class WsClient implements AutoCloseable {
     private final Set<Frame> taken = Collections.newSetFromMap(new IdentityHashMap<>());
     private final CompletableFuture<Close> closed = new CompletableFuture<>();
     private final AtomicLong ackIds = new AtomicLong();
+    private final AtomicLong pongs = new AtomicLong();
     private final Object sendLock = new Object();
     private volatile WebSocket socket;
     private volatile boolean paused;
@@ -324,6 +325,11 @@ public final class WsClient implements AutoCloseable {
     /** The {@code data} of every frame of {@code event} received so far, taken or not, in order. */
     public List<JsonNode> received(String event) {
         return frames().stream().filter(f -> event.equals(f.event())).map(Frame::data).toList();
+    }
+
+    /** How many WebSocket pongs arrived. */
+    public long pongs() {
+        return pongs.get();
     }
 
     /** Stops reading from the socket (the server's writes back up into TCP buffers), until {@link #resumeReading()}. */
@@ -621,6 +627,13 @@ public final class WsClient implements AutoCloseable {
 
         @Override
         public CompletionStage<?> onPong(WebSocket webSocket, ByteBuffer message) {
+            pongs.incrementAndGet();
+            lock.lock();
+            try {
+                newFrame.signalAll();
+            } finally {
+                lock.unlock();
+            }
             demand(webSocket);
             return null;
         }
