@@ -27,6 +27,10 @@ import static org.hamcrest.Matchers.lessThan;
  * closed with 4503 and never slows the other members, who still receive every message. The slow client is a JDK
  * WebSocket that stops requesting frames, so the server's writes back up through both TCP buffers into its queue;
  * messages of 4,000 characters fill those buffers quickly.
+ * <p>
+ * The healthy members are kept healthy on a loaded machine: the sender waits, every few messages, until they are
+ * at most {@value #WINDOW} messages behind, so that a pause of the test JVM never makes them overflow a queue of
+ * 64 too. The slow client has no such window.
  */
 class ChatSlowConsumerTest {
     private static final String CHAT = "slow";
@@ -34,6 +38,8 @@ class ChatSlowConsumerTest {
     /** Bound on what the test sends before the slow socket must have been closed (about 40 MB of deliveries). */
     private static final int MOST_MESSAGES = 10_000;
     private static final int AFTER_CLOSE = 50;
+    /** How far behind the sender the healthy members may fall (well under the queue of 64). */
+    private static final int WINDOW = 16;
     private static final Duration EVENT = Duration.ofSeconds(10);
 
     @RegisterExtension
@@ -63,10 +69,12 @@ class ChatSlowConsumerTest {
         while (!slowConsumerLogged(nodeA)) {
             assertThat("messages sent without the slow socket being closed", accepted.size(), lessThan(MOST_MESSAGES));
             accepted.add(sendAccepted(sender, CHAT, accepted.size() + " " + LARGE, "s-" + accepted.size()));
+            keepWithinWindow(accepted.size(), sender, readerA, readerB);
         }
         int beforeClose = accepted.size();
         for (int i = 0; i < AFTER_CLOSE; i++) {
             accepted.add(sendAccepted(sender, CHAT, accepted.size() + " " + LARGE, "s-" + accepted.size()));
+            keepWithinWindow(accepted.size(), sender, readerA, readerB);
         }
 
         for (WsClient member : List.of(sender, readerA, readerB)) {
@@ -83,6 +91,14 @@ class ChatSlowConsumerTest {
         assertThat("what the slow socket got is the start of the sequence", slowGot,
                    is(accepted.subList(0, slowGot.size())));
         assertThat(close.toString(), close.code(), is(4503));
+    }
+
+    private static void keepWithinWindow(int sent, WsClient... healthy) {
+        if (sent % (WINDOW / 2) == 0) {
+            for (WsClient member : healthy) {
+                awaitMessageIds(member, CHAT, sent - WINDOW, EVENT);
+            }
+        }
     }
 
     private static boolean slowConsumerLogged(GatewayProcess node) {
