@@ -7,7 +7,8 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+import java.util.stream.IntStream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gateway.it.support.GatewayProcess;
@@ -29,6 +30,7 @@ import static dev.gateway.it.chat.Chats.sendAccepted;
 import static dev.gateway.it.chat.Chats.sortedByStreamId;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.endsWith;
+import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.is;
 
 /**
@@ -114,19 +116,20 @@ class ChatDeliveryTest {
         members.add(GATEWAYS.connect(nodeB, "reader-b"));
         members.forEach(member -> join(member, chatId));
 
-        List<CompletableFuture<List<String>>> running = new ArrayList<>();
+        List<Supplier<List<String>>> senderTasks = new ArrayList<>();
         for (WsClient sender : sending) {
-            running.add(CompletableFuture.supplyAsync(() -> {
+            senderTasks.add(() -> {
                 List<String> ids = new ArrayList<>();
                 for (int i = 0; i < perSender; i++) {
                     ids.add(sendAccepted(sender, chatId, sender + " #" + i, sender + "-" + i));
                 }
                 return ids;
-            }));
+            });
         }
+        List<List<String>> results = Chats.concurrently(senderTasks);
         Map<String, List<String>> acceptedBySender = new LinkedHashMap<>();
         for (int s = 0; s < senders; s++) {
-            acceptedBySender.put(sending.get(s).toString(), running.get(s).join());
+            acceptedBySender.put(sending.get(s).toString(), results.get(s));
         }
         List<String> accepted = acceptedBySender.values().stream().flatMap(List::stream).toList();
         assertThat("distinct messageIds", new HashSet<>(accepted).size(), is(senders * perSender));
@@ -142,6 +145,11 @@ class ChatDeliveryTest {
         for (WsClient member : members) {
             assertThat(member + " received the same sequence as " + members.get(0), messageIds(member, chatId), is(reference));
         }
+        List<String> senderOrder = messages(members.get(0), chatId).stream().map(m -> m.path("senderId").asText()).toList();
+        long switches = IntStream.range(1, senderOrder.size())
+                .filter(i -> !senderOrder.get(i).equals(senderOrder.get(i - 1)))
+                .count();
+        assertThat("the senders ran concurrently (sender changes in the sequence)", switches, greaterThan((long) senders));
         for (Map.Entry<String, List<String>> sender : acceptedBySender.entrySet()) {
             List<String> own = messages(members.get(0), chatId).stream()
                     .filter(m -> m.path("senderId").asText().equals(sender.getKey()))

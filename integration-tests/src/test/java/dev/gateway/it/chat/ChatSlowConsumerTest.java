@@ -66,7 +66,7 @@ class ChatSlowConsumerTest {
 
         slow.pauseReading();
         List<String> accepted = new ArrayList<>();
-        while (!slowConsumerLogged(nodeA)) {
+        while (!slowConsumerLogged(nodeA, slowSocket)) {
             assertThat("messages sent without the slow socket being closed", accepted.size(), lessThan(MOST_MESSAGES));
             accepted.add(sendAccepted(sender, CHAT, accepted.size() + " " + LARGE, "s-" + accepted.size()));
             keepWithinWindow(accepted.size(), sender, readerA, readerB);
@@ -86,8 +86,9 @@ class ChatSlowConsumerTest {
         WsClient.Close close = slow.awaitClose(EVENT);
         List<String> slowGot = messageIds(slow, CHAT);
 
+        String logged = nodeA.awaitOutput("socket=" + slowSocket + ".*reason=slow-consumer code=4503", EVENT);
         System.out.printf("slow consumer closed after %d messages of %d chars; it had read %d; %s%n", beforeClose,
-                          LARGE.length(), slowGot.size(), nodeA.awaitOutput("reason=slow-consumer", EVENT));
+                          LARGE.length(), slowGot.size(), logged);
         assertThat("what the slow socket got is the start of the sequence", slowGot,
                    is(accepted.subList(0, slowGot.size())));
         assertThat(close.toString(), close.code(), is(4503));
@@ -101,7 +102,8 @@ class ChatSlowConsumerTest {
         }
     }
 
-    private static boolean slowConsumerLogged(GatewayProcess node) {
-        return node.output().stream().anyMatch(line -> line.contains("reason=slow-consumer code=4503"));
+    private static boolean slowConsumerLogged(GatewayProcess node, String socketId) {
+        return node.output().stream()
+                .anyMatch(line -> line.contains("socket=" + socketId) && line.contains("reason=slow-consumer code=4503"));
     }
 }

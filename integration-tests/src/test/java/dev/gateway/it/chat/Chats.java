@@ -2,11 +2,14 @@ package dev.gateway.it.chat;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -35,11 +38,17 @@ final class Chats {
 
     /** Starts several nodes at once (each JVM takes seconds to start; two cores start two in about the time of one). */
     static List<GatewayProcess> startNodes(Gateways gateways, Map<String, String> env, String... nodeIds) {
-        List<CompletableFuture<GatewayProcess>> starting = new ArrayList<>();
-        for (String nodeId : nodeIds) {
-            starting.add(CompletableFuture.supplyAsync(() -> gateways.start(nodeId, env)));
+        return concurrently(Arrays.stream(nodeIds).<Supplier<GatewayProcess>>map(id -> () -> gateways.start(id, env)).toList());
+    }
+
+    /** Runs each task on its own thread, all at once, and returns their results in order (failing if one failed). */
+    static <T> List<T> concurrently(List<Supplier<T>> tasks) {
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<CompletableFuture<T>> running = tasks.stream()
+                    .map(task -> CompletableFuture.supplyAsync(task, threads))
+                    .toList();
+            return running.stream().map(CompletableFuture::join).toList();
         }
-        return starting.stream().map(CompletableFuture::join).toList();
     }
 
     /**
