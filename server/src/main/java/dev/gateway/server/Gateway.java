@@ -58,6 +58,7 @@ import io.helidon.health.HealthCheckResponse;
 import io.helidon.health.HealthCheckType;
 import io.helidon.metrics.api.Metrics;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.observe.ObserveFeature;
 import io.helidon.webserver.observe.health.HealthObserver;
@@ -85,10 +86,15 @@ public final class Gateway {
     private final NodeHeartbeat heartbeat;
     private final RedisSubscriber subscriber;
     private final RedisMonitor monitor;
-    private final WebServer server;
+    private final WebSocketEndpoint webSocket;
+    private final ObserveFeature observe;
+    private final ClientSweeper sweeper;
+    private final PresenceService presence;
+    private final String startLine;
+    private volatile WebServer server;
     private volatile boolean draining;
 
-    private Gateway(GatewaySettings settings, Config serverConfig, Clock clock) {
+    private Gateway(GatewaySettings settings, Clock clock) {
         this.settings = settings;
         RedisEndpoint endpoint = parseRedisUrl(settings.redisUrl());
         JwtTokenVerifier verifier = JwtTokenVerifier.create(settings.jwt(),
@@ -153,11 +159,9 @@ public final class Gateway {
         new ChatEvents(chat).register(router);
         monitor.check();
 
-        WebSocketEndpoint endpointWs = new WebSocketEndpoint(verifier, settings.allowedOrigins(), monitor::isAvailable,
-                                                             () -> draining, lifecycle, router, metrics, mapper, clock);
-        HttpRouting.Builder http = HttpRouting.builder();
-        endpointWs.httpRouting(http);
-        ObserveFeature observe = ObserveFeature.just(
+        this.webSocket = new WebSocketEndpoint(verifier, settings.allowedOrigins(), monitor::isAvailable, () -> draining,
+                                               lifecycle, router, metrics, mapper, clock);
+        this.observe = ObserveFeature.just(
                 HealthObserver.builder()
                         .details(true)
                         .addCheck(() -> HealthCheckResponse.builder()
@@ -166,35 +170,40 @@ public final class Gateway {
                                           .build(), HealthCheckType.READINESS, "redis")
                         .build(),
                 MetricsObserver.create());
-        this.server = WebServer.builder()
-                .config(serverConfig)
-                .shutdownHook(false)
+        this.sweeper = new ClientSweeper(hub, lifecycle, presence, settings.heartbeatInterval(), clock);
+        this.presence = presence;
+        this.startLine = "event=started node=" + settings.nodeId() + " redis=" + endpoint.masked() + " auth=" + verifier.mode()
+                + " presence-notify=" + settings.presenceNotify().name().toLowerCase(java.util.Locale.ROOT)
+                + " dev-mode=" + settings.devMode();
+    }
+
+    /**
+     * Adds the gateway's protocols, routes and observability to a server being configured. {@link #start} and the
+     * server tests both call it, so tests run the production wiring.
+     */
+    void setup(WebServerConfig.Builder server) {
+        HttpRouting.Builder http = HttpRouting.builder();
+        webSocket.httpRouting(http);
+        server.shutdownHook(false)
                 .addProtocol(WsConfig.builder().name("websocket").maxFrameLength(settings.maxMessageBytes()).build())
                 .addFeature(observe)
                 .addRouting(http)
-                .addRouting(endpointWs.wsRouting())
-                .build();
-        subscriber.start();
-        this.server.start();
-        if (!server.isRunning() || server.port() < 0) {
-            stopAfterFailedStart();
-            throw new StartupException("cannot listen on port " + serverConfig.get("port").asString().orElse("8080")
-                                               + " (in use, or not allowed)");
-        }
-        heartbeat.port(server.port());
+                .addRouting(webSocket.wsRouting());
+    }
 
-        ClientSweeper sweeper = new ClientSweeper(hub, lifecycle, presence, settings.heartbeatInterval(), clock);
+    /** Begins the node's work once its server listens: heartbeat, sweeps, pub/sub. */
+    void started(WebServer server) {
+        this.server = server;
+        heartbeat.port(server.port());
+        subscriber.start();
         every(Duration.ofSeconds(1), "redis-monitor", monitor::check);
         every(settings.nodeHeartbeat(), "node-heartbeat", heartbeat::beat);
         every(settings.nodeHeartbeat(), "cluster-sweep", heartbeat::sweepCluster);
         every(PING_FLUSH, "presence-flush", presence::flushPings);
         every(CLIENT_SWEEP, "client-sweep", sweeper::sweep);
         safely("node-heartbeat", heartbeat::beat);
-
         LOG.log(System.Logger.Level.INFO, "gateway listening on port {0}", Integer.toString(server.port()));
-        LOG.log(System.Logger.Level.INFO, "event=started port={0} node={1} redis={2} auth={3} presence-notify={4} dev-mode={5}",
-                Integer.toString(server.port()), settings.nodeId(), endpoint.masked(), verifier.mode(),
-                settings.presenceNotify().name().toLowerCase(java.util.Locale.ROOT), settings.devMode());
+        LOG.log(System.Logger.Level.INFO, "{0} port={1}", startLine, Integer.toString(server.port()));
     }
 
     /**
@@ -203,12 +212,28 @@ public final class Gateway {
      * @throws StartupException with a one-line reason when it cannot
      */
     public static Gateway start(Config config, Clock clock) {
-        GatewaySettings settings = GatewaySettings.create(config.get("gateway"));
-        return new Gateway(settings, config.get("server"), clock);
+        Gateway gateway = create(config, clock);
+        WebServerConfig.Builder builder = WebServer.builder().config(config.get("server"));
+        gateway.setup(builder);
+        WebServer server = builder.build().start();
+        if (!server.isRunning() || server.port() < 0) {
+            gateway.stopAfterFailedStart();
+            throw new StartupException("cannot listen on port " + config.get("server.port").asString().orElse("8080")
+                                               + " (in use, or not allowed)");
+        }
+        gateway.started(server);
+        return gateway;
     }
 
+    /** A node with its Redis connections open, not yet serving: {@link #setup} it into a server, then {@link #started}. */
+    static Gateway create(Config config, Clock clock) {
+        return new Gateway(GatewaySettings.create(config.get("gateway")), clock);
+    }
+
+    /** The port this node listens on; -1 until it is started. */
     public int port() {
-        return server.port();
+        WebServer current = server;
+        return current == null ? -1 : current.port();
     }
 
     public String nodeId() {
@@ -238,7 +263,9 @@ public final class Gateway {
         safely("node-forget", heartbeat::forget);
         subscriber.stop();
         scheduler.shutdownNow();
-        server.stop();
+        if (server != null) {
+            server.stop();
+        }
         executor.shutdownNow();
         redis.close();
         embeddedRedis.ifPresent(EmbeddedRedis::close);

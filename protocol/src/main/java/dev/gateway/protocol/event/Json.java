@@ -12,7 +12,8 @@ public final class Json {
     }
 
     /**
-     * A new mapper. Unknown properties are ignored so that records may gain fields without breaking readers.
+     * A new mapper. Unknown properties are ignored so that records may gain fields without breaking readers;
+     * anything after the first JSON value is an error (a message is one object, not two).
      * <p>
      * Buffers are recycled through one shared, bounded pool instead of Jackson's default thread-local one: every
      * WebSocket connection runs on its own virtual thread, and a thread-local pool kept about 25 KiB of buffers alive
@@ -22,6 +23,7 @@ public final class Json {
         JsonFactory factory = JsonFactory.builder().recyclerPool(JsonRecyclerPools.sharedBoundedPool()).build();
         return JsonMapper.builder(factory)
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .build();
     }
 }

@@ -70,7 +70,22 @@ public record RedisEndpoint(String url, HostAndPort hostAndPort, Optional<String
         return builder.build();
     }
 
+    /** The URL as logs and errors may show it: the user kept, everything else before the last '@' hidden. */
+    @Override
+    public String toString() {
+        return "RedisEndpoint[" + masked() + "]";
+    }
+
     static String mask(String url) {
-        return url.replaceAll("(://[^:/@]*:)[^@/]*@", "$1***@");
+        int at = url.lastIndexOf('@');
+        if (at < 0) {
+            return url;
+        }
+        int scheme = url.indexOf("://");
+        int start = scheme >= 0 && scheme < at ? scheme + 3 : 0;
+        String userInfo = url.substring(start, at);
+        int colon = userInfo.indexOf(':');
+        String shown = colon >= 0 ? userInfo.substring(0, colon) + ":***" : "***";
+        return url.substring(0, start) + shown + url.substring(at);
     }
 }

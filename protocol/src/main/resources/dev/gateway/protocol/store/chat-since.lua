@@ -15,12 +15,26 @@ end
 if redis.call('EXISTS', KEYS[1]) == 0 then
     return {1, {}}
 end
+-- Something after sinceId is gone when an XDEL removed a newer entry (max-deleted-entry-id), or when trimming
+-- removed entries (entries-added > length; Redis 7.0 does not record trimmed ids) and sinceId is older than the
+-- oldest entry left: what was between them cannot be told apart, so the client is told it may have lost messages.
 local recovered = 1
 local info = redis.call('XINFO', 'STREAM', KEYS[1])
+local added, length, first = 0, 0, nil
 for i = 1, #info, 2 do
-    if info[i] == 'max-deleted-entry-id' and info[i + 1] ~= '0-0' and older(ARGV[1], info[i + 1]) then
+    local name, value = info[i], info[i + 1]
+    if name == 'max-deleted-entry-id' and value ~= '0-0' and older(ARGV[1], value) then
         recovered = 0
+    elseif name == 'entries-added' then
+        added = value
+    elseif name == 'length' then
+        length = value
+    elseif name == 'first-entry' and type(value) == 'table' then
+        first = value[1]
     end
+end
+if recovered == 1 and added > length and first and older(ARGV[1], first) then
+    recovered = 0
 end
 local entries
 if recovered == 1 then

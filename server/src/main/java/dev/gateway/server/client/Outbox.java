@@ -50,7 +50,7 @@ public final class Outbox {
      * @return false when the queue is full (the caller closes the client as a slow consumer) or closing
      */
     public boolean offer(OutboundFrame frame) {
-        if (closeRequest != null) {
+        if (closeRequest != null || closeSent) {
             return false;
         }
         if (size.incrementAndGet() > capacity) {
@@ -101,7 +101,7 @@ public final class Outbox {
 
     /** Frames waiting to be written. */
     public int queued() {
-        return size.get();
+        return Math.max(0, size.get());
     }
 
     private void schedule() {

@@ -38,6 +38,15 @@ public final class EnvironmentAliases {
     private EnvironmentAliases() {
     }
 
+    /** The environment variable that sets a key under {@code gateway.}, for error messages operators can act on. */
+    public static String variableFor(String gatewayKey) {
+        return ALIASES.entrySet().stream()
+                .filter(entry -> entry.getValue().equals("gateway." + gatewayKey))
+                .map(Map.Entry::getKey)
+                .findFirst()
+                .orElse("gateway." + gatewayKey);
+    }
+
     /**
      * The gateway's configuration: the given environment (by its contract names) over {@code application.yaml}.
      */
@@ -45,7 +54,7 @@ public final class EnvironmentAliases {
         Map<String, String> overrides = new HashMap<>();
         environment.forEach((name, value) -> {
             String key = ALIASES.get(name);
-            if (key != null && value != null) {
+            if (key != null && value != null && !value.isBlank()) {
                 overrides.put(key, value);
             }
         });

@@ -133,7 +133,7 @@ public record GatewaySettings(String nodeId,
         } catch (NumberFormatException ignored) {
             // reported below
         }
-        throw new StartupException("gateway." + key + " must be a positive integer, got '" + raw + "'");
+        throw new StartupException(EnvironmentAliases.variableFor(key) + " must be a positive integer, got '" + raw + "'");
     }
 
     private static Duration seconds(Config gateway, String key) {
@@ -145,7 +145,7 @@ public record GatewaySettings(String nodeId,
         try {
             return Enum.valueOf(type, raw.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new StartupException("gateway." + key + " must be one of "
+            throw new StartupException(EnvironmentAliases.variableFor(key) + " must be one of "
                                                + Arrays.toString(type.getEnumConstants()).toLowerCase(Locale.ROOT)
                                                + ", got '" + raw + "'");
         }
