@@ -291,6 +291,24 @@ class BadFrameTest {
     }
 
     @Test
+    void theDefaultCapIs64KiB() {
+        GatewayProcess defaults = GATEWAYS.start("node-default-cap", Map.of());
+        WsClient carol = GATEWAYS.connect(defaults, "carol");
+        WsClient dave = GATEWAYS.connect(defaults, "dave");
+
+        // 65536 bytes: answered (more than 500 ids, so VALIDATION), not closed
+        carol.sendRaw(subscribeFrameOfBytes(65_536, 601));
+        assertThat(carol.awaitAck(601, EVENT).path("error").path("code").asText(), is("VALIDATION"));
+        assertThat(carol.ping().path("success").asBoolean(), is(true));
+        try {
+            dave.sendRaw(subscribeFrameOfBytes(65_537, 602));
+        } catch (IllegalStateException e) {
+            // the server may close while the frame is still being written
+        }
+        assertThat(dave.awaitClose().code(), is(1009));
+    }
+
+    @Test
     void manyBadFramesNeitherCloseTheSocketNorReachAnotherSocket() {
         List<String> bad = List.of("nope", "[]", "{}", "{\"data\":1}", "{\"event\":\"no:such\"}", "null");
         for (String frame : bad) {

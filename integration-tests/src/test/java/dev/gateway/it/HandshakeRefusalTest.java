@@ -92,6 +92,25 @@ class HandshakeRefusalTest {
     }
 
     @Test
+    void aSubOf128AllowedCharactersConnects() {
+        String sub = "a.b_c:d@e-" + "x".repeat(118);
+
+        WsClient client = GATEWAYS.connect(WsClient.to(node).bearer(Tokens.forUser(sub)));
+
+        assertThat(client.connected().path("userId").asText(), is(sub));
+    }
+
+    @Test
+    void aSubOf129CharactersGets401() {
+        assertUnauthorized(bearer(Tokens.forUser("x".repeat(129))));
+    }
+
+    @Test
+    void anEmptySubGets401() {
+        assertUnauthorized(bearer(Tokens.forUser("")));
+    }
+
+    @Test
     void aTokenThatIsNotAJwtGets401() {
         assertUnauthorized(bearer("not-a-jwt"));
     }

@@ -10,6 +10,9 @@ import dev.gateway.it.support.Poll;
 import dev.gateway.it.support.TestRedis;
 import dev.gateway.it.support.Tokens;
 import dev.gateway.it.support.WsClient;
+import org.hamcrest.Description;
+import org.hamcrest.Matcher;
+import org.hamcrest.TypeSafeMatcher;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -60,8 +63,8 @@ class ObservabilityTest {
     }
 
     /** A metric body with, for each word, a sample whose name contains it and whose value is positive. */
-    private static org.hamcrest.Matcher<String> hasPositiveSamples(String... words) {
-        return new org.hamcrest.TypeSafeMatcher<>() {
+    private static Matcher<String> hasPositiveSamples(String... words) {
+        return new TypeSafeMatcher<>() {
             @Override
             protected boolean matchesSafely(String body) {
                 List<String> samples = body.lines().filter(line -> !line.startsWith("#")).toList();
@@ -77,7 +80,7 @@ class ObservabilityTest {
             }
 
             @Override
-            public void describeTo(org.hamcrest.Description description) {
+            public void describeTo(Description description) {
                 description.appendText("positive samples of metrics named with ").appendValueList("", ", ", "", words);
             }
         };

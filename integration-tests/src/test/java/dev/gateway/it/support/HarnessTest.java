@@ -53,6 +53,15 @@ class HarnessTest {
     }
 
     /** A key for tokens without {@code kid}: the default key of verifySignature. */
+    @Test
+    void gatewayctlRunsAsItsOwnProcessWithTheTestSecret() {
+        GatewayCtl.Result result = GatewayCtl.jar(REDIS).run("token", "--user", "alice", "-o", "json");
+
+        assertThat(result.toString(), result.exitCode(), is(0));
+        SignedJwt jwt = SignedJwt.parseToken(result.json().path("token").asText());
+        assertThat(jwt.verifySignature(NO_KEYS, key(Tokens.SECRET, "HS256")).isValid(), is(true));
+    }
+
     private static Jwk key(String secret, String algorithm) {
         return JwkOctet.create(Json.createObjectBuilder()
                                           .add("kty", "oct")
