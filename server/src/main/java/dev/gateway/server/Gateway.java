@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gateway.protocol.auth.DevelopmentMode;
 import dev.gateway.protocol.event.FrameCodec;
 import dev.gateway.protocol.event.Json;
+import dev.gateway.protocol.event.SocketIoCodec;
 import dev.gateway.protocol.store.ChatStore;
 import dev.gateway.protocol.store.ConnectionStore;
 import dev.gateway.protocol.store.NodeStore;
@@ -51,6 +52,8 @@ import dev.gateway.server.room.LocalRooms;
 import dev.gateway.server.room.RoomFanout;
 import dev.gateway.server.room.RoomPublisher;
 import dev.gateway.server.room.RoomService;
+import dev.gateway.server.socketio.SocketIoEndpoint;
+import dev.gateway.server.socketio.SocketIoSettings;
 import dev.gateway.server.websocket.WebSocketEndpoint;
 
 import io.helidon.config.Config;
@@ -87,6 +90,7 @@ public final class Gateway {
     private final RedisSubscriber subscriber;
     private final RedisMonitor monitor;
     private final WebSocketEndpoint webSocket;
+    private final SocketIoEndpoint socketIo;
     private final ObserveFeature observe;
     private final ClientSweeper sweeper;
     private final PresenceService presence;
@@ -94,7 +98,7 @@ public final class Gateway {
     private volatile WebServer server;
     private volatile boolean draining;
 
-    private Gateway(GatewaySettings settings, Clock clock) {
+    private Gateway(GatewaySettings settings, SocketIoSettings socketIoSettings, Clock clock) {
         this.settings = settings;
         RedisEndpoint endpoint = parseRedisUrl(settings.redisUrl());
         JwtTokenVerifier verifier = JwtTokenVerifier.create(settings.jwt(),
@@ -161,6 +165,8 @@ public final class Gateway {
 
         this.webSocket = new WebSocketEndpoint(verifier, settings.allowedOrigins(), monitor::isAvailable, () -> draining,
                                                lifecycle, router, metrics, mapper, clock);
+        this.socketIo = new SocketIoEndpoint(webSocket.authenticator(), lifecycle, router, new SocketIoCodec(mapper),
+                                             socketIoSettings, scheduler, clock);
         this.observe = ObserveFeature.just(
                 HealthObserver.builder()
                         .details(true)
@@ -184,11 +190,12 @@ public final class Gateway {
     void setup(WebServerConfig.Builder server) {
         HttpRouting.Builder http = HttpRouting.builder();
         webSocket.httpRouting(http);
+        socketIo.httpRouting(http);
         server.shutdownHook(false)
                 .addProtocol(WsConfig.builder().name("websocket").maxFrameLength(settings.maxMessageBytes()).build())
                 .addFeature(observe)
                 .addRouting(http)
-                .addRouting(webSocket.wsRouting());
+                .addRouting(socketIo.wsRouting(webSocket.wsRouting()));
     }
 
     /** Begins the node's work once its server listens: heartbeat, sweeps, pub/sub. */
@@ -227,7 +234,7 @@ public final class Gateway {
 
     /** A node with its Redis connections open, not yet serving: {@link #setup} it into a server, then {@link #started}. */
     static Gateway create(Config config, Clock clock) {
-        return new Gateway(GatewaySettings.create(config.get("gateway")), clock);
+        return new Gateway(GatewaySettings.create(config.get("gateway")), SocketIoSettings.create(config.get("gateway")), clock);
     }
 
     /** The port this node listens on; -1 until it is started. */

@@ -33,7 +33,9 @@ public final class EnvironmentAliases {
             Map.entry("PRESENCE_NOTIFY", "gateway.presence-notify"),
             Map.entry("CHAT_MEMBERSHIP", "gateway.chat-membership"),
             Map.entry("NODE_HEARTBEAT_SECONDS", "gateway.node-heartbeat-seconds"),
-            Map.entry("NODE_TTL_SECONDS", "gateway.node-ttl-seconds"));
+            Map.entry("NODE_TTL_SECONDS", "gateway.node-ttl-seconds"),
+            Map.entry("SOCKETIO_PING_INTERVAL_MILLIS", "gateway.socketio.ping-interval-millis"),
+            Map.entry("SOCKETIO_PING_TIMEOUT_MILLIS", "gateway.socketio.ping-timeout-millis"));
 
     private EnvironmentAliases() {
     }

@@ -63,11 +63,27 @@ public final class EventRouter {
         try {
             frame = codec.decode(text);
         } catch (BadFrameException e) {
-            if (admit(client, e.ack(), Map.of())) {
-                reply(client, e.ack(), e.code(), e.getMessage());
-            }
+            onBadFrame(client, e);
             return;
         }
+        onFrame(client, frame);
+    }
+
+    /**
+     * Handles a message another wire format could not decode (Socket.IO's): counted and answered as a native bad
+     * frame would be.
+     */
+    public void onBadFrame(Client client, BadFrameException e) {
+        if (admit(client, e.ack(), Map.of())) {
+            reply(client, e.ack(), e.code(), e.getMessage());
+        }
+    }
+
+    /**
+     * Handles one decoded client frame, whichever wire format it came in (native JSON or Socket.IO): rate limit,
+     * handler, ack or error.
+     */
+    public void onFrame(Client client, InboundFrame frame) {
         if (!admit(client, frame.ack(), failureFields(frame))) {
             return;
         }

@@ -65,9 +65,18 @@ public final class ClientLifecycle {
      * @throws RuntimeException when Redis refuses the registration; nothing is left behind then
      */
     public Client open(Principal principal, String deviceId, String deviceName, String userAgent, Transport transport) {
+        return open(newSocketId(), principal, deviceId, deviceName, userAgent, transport);
+    }
+
+    /**
+     * Opens a client under a socket id chosen beforehand: the Socket.IO edge must name the id in its CONNECT answer,
+     * which precedes the {@code connected} event. Otherwise as {@link #open(Principal, String, String, String, Transport)}.
+     */
+    public Client open(String socketId, Principal principal, String deviceId, String deviceName, String userAgent,
+                       Transport transport) {
         Instant now = clock.instant();
         ConnectionRecord record = new ConnectionRecord(principal.userId(),
-                                                       newSocketId(),
+                                                       socketId,
                                                        principal.roleContextId().orElse(null),
                                                        deviceId,
                                                        deviceName,
@@ -144,7 +153,8 @@ public final class ClientLifecycle {
         return closing;
     }
 
-    private static String newSocketId() {
+    /** A new random socket id: 20 hex digits. */
+    public static String newSocketId() {
         byte[] bytes = new byte[10];
         ThreadLocalRandom.current().nextBytes(bytes);
         return HexFormat.of().formatHex(bytes);

@@ -3,7 +3,7 @@ package dev.gateway.server.websocket;
 import dev.gateway.server.auth.Principal;
 
 /** The outcome of checking an upgrade request: accepted with who connects, or refused with an HTTP answer. */
-sealed interface Handshake {
+public sealed interface Handshake {
 
     /**
      * @param deviceId   the query's {@code deviceId}, else the token's, else {@code default}

@@ -21,9 +21,10 @@ import io.helidon.http.Headers;
 /**
  * Decides an upgrade request before any socket opens (PROTOCOL section 2): Origin, Redis availability, then the
  * token (header {@code Authorization: Bearer}, else query {@code access_token}). Used by the WebSocket listener and
- * by the HTTP route that answers refused upgrades, so both give the same answer.
+ * by the HTTP route that answers refused upgrades, so both give the same answer. The Socket.IO edge uses the two
+ * halves apart: {@link #admit} at the upgrade, {@link #authenticate} when the CONNECT packet brings its token.
  */
-final class HandshakeAuthenticator {
+public final class HandshakeAuthenticator {
     private static final System.Logger LOG = System.getLogger(HandshakeAuthenticator.class.getName());
     private static final long SKEW_SECONDS = 5;
     private static final Pattern DEVICE_ID = Pattern.compile("[A-Za-z0-9._:@-]{1,128}");
@@ -47,20 +48,41 @@ final class HandshakeAuthenticator {
     }
 
     Handshake check(Headers headers, UriQuery query) {
+        Optional<Handshake.Refused> refused = admit(headers);
+        if (refused.isPresent()) {
+            return refused.get();
+        }
+        return authenticate(headers, query, Optional.empty());
+    }
+
+    /** The checks that need no token: Origin (403), then this node's ability to take a socket (503). */
+    public Optional<Handshake.Refused> admit(Headers headers) {
         Optional<String> origin = headers.first(HeaderNames.ORIGIN);
         if (!allowedOrigins.isEmpty() && origin.isPresent() && !allowedOrigins.contains(origin.get())) {
-            return refuse(403, "forbidden", "origin not allowed", "origin " + origin.get() + " not allowed",
-                          metrics::originRefused);
+            return Optional.of(refuse(403, "forbidden", "origin not allowed", "origin " + origin.get() + " not allowed",
+                                      metrics::originRefused));
         }
         if (draining.getAsBoolean()) {
-            return refuse(503, "unavailable", "node is shutting down", "node is shutting down", metrics::unavailableRefused);
+            return Optional.of(refuse(503, "unavailable", "node is shutting down", "node is shutting down",
+                                      metrics::unavailableRefused));
         }
         if (!redisAvailable.getAsBoolean()) {
-            return refuse(503, "unavailable", "Redis is unavailable", "Redis is unavailable", metrics::unavailableRefused);
+            return Optional.of(refuse(503, "unavailable", "Redis is unavailable", "Redis is unavailable",
+                                      metrics::unavailableRefused));
         }
+        return Optional.empty();
+    }
+
+    /**
+     * Verifies the token and reads the device: accepted, or refused with 401.
+     *
+     * @param token a token from elsewhere (a Socket.IO CONNECT packet's {@code auth.token}); when empty, the request's
+     *              {@code Authorization} header, else its {@code access_token} query parameter
+     */
+    public Handshake authenticate(Headers headers, UriQuery query, Optional<String> token) {
         Principal principal;
         try {
-            principal = verifier.verify(token(headers, query), SKEW_SECONDS);
+            principal = verifier.verify(token.isPresent() ? token.get() : token(headers, query), SKEW_SECONDS);
         } catch (AuthenticationException e) {
             return refuse(401, "unauthorized", e.getMessage(), e.getMessage(), () -> metrics.authFailed(e.reason()));
         }
@@ -102,7 +124,7 @@ final class HandshakeAuthenticator {
      * Counts and logs a refusal. Called once per refused request, by the HTTP route that answers it (the upgrade
      * attempt itself only falls through to that route).
      */
-    void record(Handshake.Refused refused) {
+    public void record(Handshake.Refused refused) {
         refused.count().run();
         LOG.log(System.Logger.Level.INFO, "event=handshake-refused status={0} reason=\"{1}\"",
                 Integer.toString(refused.status()), refused.why());

@@ -38,6 +38,11 @@ public final class WebSocketEndpoint {
         this.clock = clock;
     }
 
+    /** The handshake checks, shared with the Socket.IO endpoint so that both answer alike. */
+    public HandshakeAuthenticator authenticator() {
+        return authenticator;
+    }
+
     public WsRouting.Builder wsRouting() {
         return WsRouting.builder().endpoint(PATH, () -> new GatewayWsListener(authenticator, lifecycle, router, clock));
     }

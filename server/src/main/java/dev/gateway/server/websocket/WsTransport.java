@@ -20,8 +20,9 @@ import io.helidon.websocket.WsSession;
  * <p>
  * Helidon does not tell the listener when the TCP connection drops without a close frame: the connection's reader
  * thread just ends. {@link #isOpen()} watches that thread, and the sweeper ends clients whose thread is gone.
+ * Public for the Socket.IO edge, whose transport writes its packets through this one.
  */
-final class WsTransport implements Transport {
+public final class WsTransport implements Transport {
     private static final int MAX_CLOSE_REASON_BYTES = 123;
 
     private final WsSession session;
@@ -31,7 +32,7 @@ final class WsTransport implements Transport {
     private final DataWriter writer;
     private volatile boolean closed;
 
-    WsTransport(WsSession session, Thread reader, String remoteAddress) {
+    public WsTransport(WsSession session, Thread reader, String remoteAddress) {
         this.session = session;
         // Helidon's session sends only String text frames (encoding them per call). Its connection context exposes
         // the socket writer that session.send itself uses; complete pre-encoded frames go there, under the same lock
@@ -96,7 +97,7 @@ final class WsTransport implements Transport {
      * could interleave with a frame the writer is sending). Gives up and drops the connection when the writer is
      * stuck on a peer that does not read.
      */
-    void answerClose(int code) {
+    public void answerClose(int code) {
         try {
             if (writeLock.tryLock(1, TimeUnit.SECONDS)) {
                 try {

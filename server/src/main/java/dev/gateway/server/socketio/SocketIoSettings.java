@@ -1,0 +1,44 @@
+package dev.gateway.server.socketio;
+
+import java.time.Duration;
+
+import dev.gateway.server.config.EnvironmentAliases;
+import dev.gateway.server.config.StartupException;
+
+import io.helidon.config.Config;
+
+/**
+ * Settings of the Socket.IO endpoint (PROTOCOL section 8), under {@code gateway.socketio}.
+ *
+ * @param pingInterval   how often the server sends an Engine.IO ping ({@code SOCKETIO_PING_INTERVAL_MILLIS}, 25000,
+ *                       Socket.IO's default)
+ * @param pingTimeout    how long a pong may take before the session is dropped ({@code SOCKETIO_PING_TIMEOUT_MILLIS},
+ *                       20000); told to the client in the open packet, which drops the session itself when no ping
+ *                       arrives within interval + timeout
+ * @param connectTimeout how long a new session may take to send its CONNECT packet (10 s; Socket.IO waits 45 s, but
+ *                       an unauthenticated socket should not linger)
+ * @param maxPayload     the open packet's {@code maxPayload}: {@code MAX_FRAME_BYTES}, the largest client message
+ */
+public record SocketIoSettings(Duration pingInterval, Duration pingTimeout, Duration connectTimeout, int maxPayload) {
+
+    /** Reads the settings from the {@code gateway} node. */
+    public static SocketIoSettings create(Config gateway) {
+        return new SocketIoSettings(Duration.ofMillis(positive(gateway, "socketio.ping-interval-millis", 25_000)),
+                                    Duration.ofMillis(positive(gateway, "socketio.ping-timeout-millis", 20_000)),
+                                    Duration.ofSeconds(10),
+                                    positive(gateway, "max-frame-bytes", 65_536));
+    }
+
+    private static int positive(Config gateway, String key, int defaultValue) {
+        String raw = gateway.get(key).asString().orElse(Integer.toString(defaultValue)).trim();
+        try {
+            int value = Integer.parseInt(raw);
+            if (value > 0) {
+                return value;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new StartupException(EnvironmentAliases.variableFor(key) + " must be a positive integer, got '" + raw + "'");
+    }
+}
