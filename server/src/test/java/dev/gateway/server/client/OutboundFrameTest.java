@@ -71,4 +71,23 @@ class OutboundFrameTest {
 
         assertThat(frame.wire(), is(sameInstance(frame.wire())));
     }
+
+    @Test
+    void aTranslationIsComputedOnceAndSharedWithItsWireBytes() {
+        OutboundFrame frame = new OutboundFrame("{\"event\":\"x\"}");
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.function.UnaryOperator<String> translation = text -> {
+            calls.incrementAndGet();
+            return "42[\"x\"]";
+        };
+
+        OutboundFrame first = frame.translated(translation);
+        OutboundFrame second = frame.translated(translation);
+
+        assertThat(first, is(sameInstance(second)));
+        assertThat(first.text(), is("42[\"x\"]"));
+        assertThat(first.wire(), is(sameInstance(second.wire())));
+        assertThat(calls.get(), is(1));
+        assertThat(frame.text(), is("{\"event\":\"x\"}"));
+    }
 }
