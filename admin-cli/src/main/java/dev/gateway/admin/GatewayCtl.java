@@ -12,6 +12,7 @@ import dev.gateway.admin.command.CompletionCommand;
 import dev.gateway.admin.command.ConnectionsCommand;
 import dev.gateway.admin.command.DevicesCommand;
 import dev.gateway.admin.command.DisconnectCommand;
+import dev.gateway.admin.command.EmitCommand;
 import dev.gateway.admin.command.NodesCommand;
 import dev.gateway.admin.command.OnlineCommand;
 import dev.gateway.admin.command.OutputOptions;
@@ -47,7 +48,8 @@ import redis.clients.jedis.exceptions.JedisConnectionException;
          description = "Lists the gateway's connections, devices, online users and nodes, and disconnects sockets,"
                  + " through the Redis the gateway nodes share.",
          subcommands = {ConnectionsCommand.class, DevicesCommand.class, OnlineCommand.class, ShowCommand.class,
-                        NodesCommand.class, DisconnectCommand.class, TokenCommand.class, CompletionCommand.class},
+                        NodesCommand.class, DisconnectCommand.class, EmitCommand.class, TokenCommand.class,
+                        CompletionCommand.class},
          exitCodeListHeading = "%nExit codes:%n",
          exitCodeList = {ExitCodes.HELP_OK, ExitCodes.HELP_NOTHING_MATCHED, ExitCodes.HELP_USAGE,
                          ExitCodes.HELP_REDIS_UNREACHABLE, ExitCodes.HELP_FAILED},
@@ -110,6 +112,11 @@ public final class GatewayCtl implements Callable<Integer> {
             stores = redis.open(environment, mapper);
         }
         return stores;
+    }
+
+    /** The shared Jackson configuration. */
+    public ObjectMapper mapper() {
+        return mapper;
     }
 
     /** Where the command prints its result, in the format {@code -o} asked for. */

@@ -21,6 +21,11 @@ public final class Stores implements AutoCloseable {
         this.presence = new PresenceStore(client, mapper, connections);
     }
 
+    /** The Redis client itself, for what no store covers (publishing to a room). */
+    public RedisClient client() {
+        return client;
+    }
+
     public ConnectionStore connections() {
         return connections;
     }

@@ -23,7 +23,7 @@ import redis.embedded.RedisServerBuilder;
 import static org.hamcrest.Matchers.is;
 
 /**
- * One embedded Redis per test class, on a free port, emptied before each test.
+ * One embedded Redis per test class, on a free port, emptied before each test (unless {@link #keptBetweenTests()}).
  * <p>
  * Register it as a static extension: {@code @RegisterExtension static final TestRedis REDIS = new TestRedis();}.
  * {@link #stop()} and {@link #start()} restart it on the same port with an empty keyspace (no persistence), which
@@ -31,18 +31,34 @@ import static org.hamcrest.Matchers.is;
  */
 public final class TestRedis implements BeforeAllCallback, BeforeEachCallback, AfterAllCallback {
     private final Optional<String> password;
+    private final boolean flushBeforeEach;
     private RedisServer server;
     private RedisClient client;
     private int port;
 
     /** A Redis without authentication. */
     public TestRedis() {
-        this.password = Optional.empty();
+        this(Optional.empty(), true);
     }
 
     /** A Redis that requires this password ({@code requirepass}); {@link #url()} carries it. */
     public TestRedis(String password) {
-        this.password = Optional.of(password);
+        this(Optional.of(password), true);
+    }
+
+    private TestRedis(Optional<String> password, boolean flushBeforeEach) {
+        this.password = password;
+        this.flushBeforeEach = flushBeforeEach;
+    }
+
+    /**
+     * A Redis without authentication that is not emptied between the tests of the class: for nodes and clients shared
+     * by the whole class (a fixture made once for read-only tests, or tests kept apart by their own user ids). Emptying
+     * Redis under nodes that serve the whole class deletes their {@code ws:node} records, and when that happens just
+     * before two of another node's dead-node sweeps in a row, that node reaps a live node's sockets.
+     */
+    public static TestRedis keptBetweenTests() {
+        return new TestRedis(Optional.empty(), false);
     }
 
     @Override
@@ -67,7 +83,9 @@ public final class TestRedis implements BeforeAllCallback, BeforeEachCallback, A
             server.start();
         }
         Poll.eventually("Redis answers PING before the test", this::ping, is("PONG"));
-        client.flushAll();
+        if (flushBeforeEach) {
+            client.flushAll();
+        }
     }
 
     @Override

@@ -1,7 +1,7 @@
 package dev.gateway.server.room;
 
-import dev.gateway.protocol.store.RedisKeys;
 import dev.gateway.protocol.store.RoomMessage;
+import dev.gateway.protocol.store.Rooms;
 import dev.gateway.server.observe.GatewayMetrics;
 
 import redis.clients.jedis.RedisClient;
@@ -40,6 +40,6 @@ public final class RoomPublisher {
     }
 
     private void publish(String room, RoomMessage message) {
-        metrics.redis(() -> redis.publish(RedisKeys.roomChannel(room), message.encode()));
+        metrics.redis(() -> Rooms.publish(redis, room, message));
     }
 }

@@ -1,5 +1,6 @@
 package dev.gateway.server.room;
 
+import dev.gateway.protocol.store.Rooms;
 import dev.gateway.server.client.Client;
 
 /**
@@ -17,15 +18,15 @@ public final class RoomService {
     }
 
     public static String userRoom(String userId) {
-        return "user:" + userId;
+        return Rooms.user(userId);
     }
 
     public static String roleRoom(String roleContextId) {
-        return "role:" + roleContextId;
+        return Rooms.role(roleContextId);
     }
 
     public static String chatRoom(String chatId) {
-        return "chat:" + chatId;
+        return Rooms.chat(chatId);
     }
 
     /** Joins the rooms every socket is in. */

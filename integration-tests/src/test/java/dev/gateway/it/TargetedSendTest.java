@@ -1,0 +1,66 @@
+package dev.gateway.it;
+
+import java.time.Duration;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.gateway.it.support.GatewayCtl;
+import dev.gateway.it.support.GatewayProcess;
+import dev.gateway.it.support.Gateways;
+import dev.gateway.it.support.TestRedis;
+import dev.gateway.it.support.WsClient;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.is;
+
+/**
+ * Targeted sends across nodes (issue 3: emitToUser / emitToDevice / room), driven through {@code gatewayctl emit}:
+ * the frame reaches every socket of the user, or only one device's, on whichever node they are connected.
+ */
+class TargetedSendTest {
+    private static final Duration EVENT = Duration.ofSeconds(5);
+    private static final Duration QUIET = Duration.ofSeconds(1);
+
+    @RegisterExtension
+    static final TestRedis REDIS = new TestRedis();
+    @RegisterExtension
+    final Gateways gateways = new Gateways(REDIS);
+
+    @Test
+    void anEventForAUserReachesEverySocketOfTheUserOnEveryNode() {
+        GatewayProcess nodeA = gateways.start("node-a", Map.of());
+        GatewayProcess nodeB = gateways.start("node-b", Map.of());
+        WsClient phone = gateways.connect(nodeA, "alice", "phone", "Pixel");
+        WsClient laptop = gateways.connect(nodeB, "alice", "laptop", "Firefox");
+        WsClient bob = gateways.connect(nodeA, "bob");
+
+        GatewayCtl.Result result = GatewayCtl.jar(REDIS)
+                .run("emit", "--user", "alice", "--event", "notice", "--data", "{\"text\":\"maintenance at 22:00\"}");
+
+        assertThat(result.toString(), result.exitCode(), is(0));
+        JsonNode onPhone = phone.awaitEvent("notice", EVENT);
+        JsonNode onLaptop = laptop.awaitEvent("notice", EVENT);
+        assertThat(onPhone.path("text").asText(), is("maintenance at 22:00"));
+        assertThat(onLaptop.path("text").asText(), is("maintenance at 22:00"));
+        bob.assertNoEvent("notice", QUIET);
+    }
+
+    @Test
+    void anEventForOneDeviceReachesOnlyThatDevicesSockets() {
+        GatewayProcess nodeA = gateways.start("node-a", Map.of());
+        GatewayProcess nodeB = gateways.start("node-b", Map.of());
+        WsClient phone = gateways.connect(nodeA, "alice", "phone", "Pixel");
+        WsClient laptopTab1 = gateways.connect(nodeB, "alice", "laptop", "Firefox");
+        WsClient laptopTab2 = gateways.connect(nodeA, "alice", "laptop", "Firefox");
+
+        GatewayCtl.Result result = GatewayCtl.jar(REDIS)
+                .run("emit", "--user", "alice", "--device", "laptop", "--event", "session:revoked");
+
+        assertThat(result.toString(), result.exitCode(), is(0));
+        laptopTab1.awaitEvent("session:revoked", EVENT);
+        laptopTab2.awaitEvent("session:revoked", EVENT);
+        phone.assertNoEvent("session:revoked", QUIET);
+    }
+}
