@@ -5,12 +5,17 @@
 //   {"op":"connect","url":"http://127.0.0.1:8080","auth":{"token":"..."},"query":{...},"extraHeaders":{...}}
 //   {"op":"emit","event":"chat:send","data":{...},"seq":3}       seq present: with a Socket.IO ack callback
 //   {"op":"disconnect"}
+//   {"op":"transport"}                                            reports socket.io.engine.transport.name
+//
+//   "transports" defaults to ["websocket"]; "default" leaves socket.io-client's own default (polling, then upgrade).
 //
 //   {"type":"connect","id":"..."}   {"type":"connect_error","message":"...","data":...}
 //   {"type":"event","event":"chat:message","data":{...}}          every server event (onAny)
 //   {"type":"ack","seq":3,"data":{...}}
 //   {"type":"disconnect","reason":"io server disconnect","code":4403}
 //   {"type":"ping"}                                               an Engine.IO ping arrived (and was answered)
+//   {"type":"upgrade","transport":"websocket"}                    the Engine.IO session moved to a WebSocket
+//   {"type":"transport","name":"polling"}
 import { createInterface } from "node:readline";
 import { io } from "socket.io-client";
 
@@ -18,14 +23,19 @@ let socket;
 const out = (line) => process.stdout.write(JSON.stringify(line) + "\n");
 
 function connect(command) {
-  socket = io(command.url, {
+  const options = {
     auth: command.auth,
     query: command.query,
     extraHeaders: command.extraHeaders,
-    transports: command.transports ?? ["websocket"],
     reconnection: command.reconnection ?? false,
     forceNew: true,
-  });
+  };
+  if (command.transports !== "default") {
+    options.transports = command.transports ?? ["websocket"];
+  }
+  socket = io(command.url, options);
+  // the manager's open comes before the engine starts its upgrade probe
+  socket.io.on("open", () => socket.io.engine.on("upgrade", (transport) => out({ type: "upgrade", transport: transport.name })));
   socket.on("connect", () => {
     out({ type: "connect", id: socket.id });
     socket.io.engine.on("ping", () => out({ type: "ping" }));
@@ -51,6 +61,9 @@ createInterface({ input: process.stdin }).on("line", (line) => {
         } else {
           socket.emit(command.event, command.data, (ack) => out({ type: "ack", seq: command.seq, data: ack ?? null }));
         }
+        break;
+      case "transport":
+        out({ type: "transport", name: socket.io.engine?.transport?.name ?? null });
         break;
       case "disconnect":
         socket.disconnect();

@@ -195,7 +195,7 @@ final class SioPeer implements AutoCloseable {
         }
     }
 
-    private void send(Map<String, ?> command) {
+    void send(Map<String, ?> command) {
         try {
             stdin.write(MAPPER.writeValueAsString(command) + "\n");
             stdin.flush();

@@ -223,26 +223,16 @@ class SocketIoClientTest {
     }
 
     @Test
-    void theLongPollingTransportIsRefusedWithA400JsonError() {
-        HttpResponse<String> polling = node.get("/socket.io/?EIO=4&transport=polling");
+    void anUnknownTransportAndAnotherProtocolVersionAreRefusedWithA400JsonError() {
+        HttpResponse<String> flash = node.get("/socket.io/?EIO=4&transport=flashsocket");
         HttpResponse<String> oldProtocol = node.get("/socket.io/?EIO=3&transport=websocket");
 
-        assertThat(polling.statusCode(), is(400));
-        JsonNode body = json(polling.body());
+        assertThat(flash.statusCode(), is(400));
+        JsonNode body = json(flash.body());
         assertThat(body.path("code").asInt(), is(0));
         assertThat(body.path("message").asText(), containsString("transport=websocket"));
         assertThat(oldProtocol.statusCode(), is(400));
         assertThat(json(oldProtocol.body()).path("code").asInt(), is(5));
-    }
-
-    @Test
-    void aClientWithDefaultTransportsIsToldPollingIsNotServed() {
-        SioPeer ivan = peer("ivan");
-        ivan.connect(node, Map.of("token", Tokens.forUser("ivan")), Map.of("transports", List.of("polling")));
-
-        JsonNode error = ivan.await("connect_error", line -> true);
-
-        assertThat(error.path("message").asText(), is("xhr poll error"));
     }
 
     private static WsClient.Handshake socketIo() {

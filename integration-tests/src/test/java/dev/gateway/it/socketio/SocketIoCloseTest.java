@@ -79,4 +79,28 @@ class SocketIoCloseTest {
         assertThat(disconnect.path("reason").asText(), is("transport close"));
         assertThat(disconnect.path("code").asInt(), is(1001));
     }
+
+    @Test
+    void overPollingAnOperatorDisconnectIsAnIoServerDisconnectAndAShutdownATransportClose() {
+        GatewayProcess node = gateways.start();
+        SioPeer leo = polling(node, "leo");
+        SioPeer mia = polling(node, "mia");
+        leo.awaitEvent("connected");
+        mia.awaitEvent("connected");
+
+        GatewayCtl.Result result = GatewayCtl.jar(REDIS).run("disconnect", "--user", "leo", "--reason", "revoked");
+
+        assertThat(result.exitCode(), is(0));
+        assertThat(leo.await("disconnect", line -> true).path("reason").asText(), is("io server disconnect"));
+        node.terminate();
+        assertThat(mia.await("disconnect", line -> true).path("reason").asText(), is("transport close"));
+    }
+
+    private SioPeer polling(GatewayProcess node, String userId) {
+        SioPeer peer = SioPeer.start(userId);
+        peers.add(peer);
+        peer.connect(node, Map.of("token", Tokens.forUser(userId)), Map.of("transports", List.of("polling")));
+        peer.await("connect", line -> true);
+        return peer;
+    }
 }

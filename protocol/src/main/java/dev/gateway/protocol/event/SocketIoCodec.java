@@ -176,9 +176,18 @@ public final class SocketIoCodec {
 
     /** The Engine.IO open packet, the first thing the server sends on a new session. */
     public String open(String sid, long pingIntervalMillis, long pingTimeoutMillis, int maxPayload) {
+        return open(sid, false, pingIntervalMillis, pingTimeoutMillis, maxPayload);
+    }
+
+    /**
+     * The open packet of a session that may upgrade: an HTTP long-polling session offers {@code ["websocket"]}, a
+     * WebSocket session nothing.
+     */
+    public String open(String sid, boolean upgradeToWebSocket, long pingIntervalMillis, long pingTimeoutMillis,
+                       int maxPayload) {
         Map<String, Object> open = new LinkedHashMap<>();
         open.put("sid", sid);
-        open.put("upgrades", new String[0]);
+        open.put("upgrades", upgradeToWebSocket ? new String[] {"websocket"} : new String[0]);
         open.put("pingInterval", pingIntervalMillis);
         open.put("pingTimeout", pingTimeoutMillis);
         open.put("maxPayload", maxPayload);

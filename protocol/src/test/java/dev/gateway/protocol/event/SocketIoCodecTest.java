@@ -122,4 +122,11 @@ class SocketIoCodecTest {
         assertThat(codec.connected("abc"), is("40{\"sid\":\"abc\"}"));
         assertThat(codec.connectError("/", "unauthorized"), is("44{\"message\":\"unauthorized\"}"));
     }
+
+    @Test
+    void aPollingSessionsOpenPacketOffersTheWebSocketUpgrade() {
+        assertThat(codec.open("s2", true, 25000, 20000, 65536),
+                   is("0{\"sid\":\"s2\",\"upgrades\":[\"websocket\"],\"pingInterval\":25000,\"pingTimeout\":20000,"
+                      + "\"maxPayload\":65536}"));
+    }
 }

@@ -15,6 +15,7 @@ import dev.gateway.server.client.Client;
 import dev.gateway.server.client.DisconnectReason;
 import dev.gateway.server.client.MessageAssembler;
 import dev.gateway.server.client.OutboundFrame;
+import dev.gateway.server.client.Transport;
 import dev.gateway.server.node.ClientLifecycle;
 import dev.gateway.server.websocket.Handshake;
 import dev.gateway.server.websocket.WsTransport;
@@ -44,6 +45,11 @@ import io.helidon.websocket.WsUpgradeException;
  * </pre>
  * Once CONNECTED the session is an ordinary {@link Client}: same registration, presence, rooms, rate limit, outbox
  * and close codes as a native socket. No exception escapes a callback (Helidon would put it in the close reason).
+ * <p>
+ * An HTTP long-polling session uses the same listener over a {@link PollingSession} ({@link #openPolling}; each
+ * POSTed packet comes to {@link #onMessage}). A WebSocket that upgrades a polling session ({@code sid} in the query)
+ * gets a listener of its own which only answers the probe, moves the session on {@code 5} and then hands every
+ * callback to the polling session's listener.
  */
 final class SocketIoListener implements WsListener {
     private static final System.Logger LOG = System.getLogger(SocketIoListener.class.getName());
@@ -58,7 +64,10 @@ final class SocketIoListener implements WsListener {
     private final StringBuilder unconnected = new StringBuilder();
     private Headers headers;
     private UriQuery query;
-    private WsTransport ws;
+    private Transport ws; // a WsTransport, or a PollingSession (which may move to a WebSocket)
+    private PollingSession upgrading; // set when this WebSocket upgrades a polling session
+    private WsTransport upgradeSocket;
+    private volatile boolean upgraded;
     private SocketIoTransport transport;
     private volatile Client client;
     private volatile ScheduledFuture<?> connectDeadline;
@@ -72,7 +81,11 @@ final class SocketIoListener implements WsListener {
 
     @Override
     public Optional<Headers> onHttpUpgrade(HttpPrologue prologue, Headers headers) throws WsUpgradeException {
-        Optional<Handshake.Refused> refused = endpoint.refusal(headers, prologue.query());
+        Optional<String> sid = prologue.query().first("sid").asOptional();
+        if (sid.isPresent()) {
+            upgrading = endpoint.pollingSession(sid.get()).filter(session -> !session.isUpgraded()).orElse(null);
+        }
+        Optional<Handshake.Refused> refused = endpoint.refusal(headers, prologue.query(), upgrading != null);
         if (refused.isPresent()) {
             // falls through to the HTTP route at the same path, which answers with the refusal's status and body
             throw new WsUpgradeException(refused.get().why());
@@ -84,6 +97,10 @@ final class SocketIoListener implements WsListener {
 
     @Override
     public void onOpen(WsSession session) {
+        if (upgrading != null) {
+            upgradeSocket = new WsTransport(session, Thread.currentThread(), remoteAddress(session));
+            return;
+        }
         ws = new WsTransport(session, Thread.currentThread(), remoteAddress(session));
         transport = new SocketIoTransport(ws, codec);
         SocketIoSettings settings = endpoint.settings;
@@ -93,8 +110,74 @@ final class SocketIoListener implements WsListener {
                                                       TimeUnit.MILLISECONDS);
     }
 
+    /** Opens an HTTP long-polling session: the open packet (offering the upgrade) waits for the first GET. */
+    void openPolling(PollingSession session, Headers headers, UriQuery query) {
+        this.headers = headers;
+        this.query = query;
+        ws = session;
+        transport = new SocketIoTransport(session, codec);
+        SocketIoSettings settings = endpoint.settings;
+        send(codec.open(session.sid(), true, settings.pingInterval().toMillis(), settings.pingTimeout().toMillis(),
+                        settings.maxPayload()));
+        connectDeadline = endpoint.scheduler.schedule(this::connectTimedOut, settings.connectTimeout().toMillis(),
+                                                      TimeUnit.MILLISECONDS);
+    }
+
+    /** The polling session's client is gone (no GET in time). */
+    void lost(String why) {
+        phase.set(CLOSED);
+        stopTimers();
+        Client current = client;
+        if (current != null) {
+            LOG.log(System.Logger.Level.DEBUG, "event=connection-lost socket={0} why={1}", current.socketId(), why);
+            endpoint.lifecycle.end(current, DisconnectReason.CONNECTION_LOST, why);
+        }
+    }
+
+    /** The polling session's buffer is full: closed as a slow consumer, as when the outbox is full. */
+    void overflow() {
+        Client current = client;
+        if (current != null) {
+            endpoint.lifecycle.end(current, DisconnectReason.SLOW_CONSUMER, "slow consumer");
+        } else {
+            ws.abort();
+        }
+    }
+
+    /** The upgrading WebSocket before {@code 5}: answers the probe; {@code 5} moves the polling session here. */
+    private boolean upgradeStep(String text) {
+        if (upgraded) {
+            return false;
+        }
+        try {
+            if (text.equals(SocketIoCodec.PING + "probe")) {
+                upgradeSocket.sendText(new OutboundFrame(SocketIoCodec.PONG + "probe"));
+                upgrading.probed();
+            } else if (text.equals("5")) {
+                try {
+                    upgrading.upgrade(upgradeSocket);
+                    upgraded = true;
+                } catch (Exception e) {
+                    // packets may have left the buffer without reaching the client: the session cannot go on
+                    upgrading.listener().lost("upgrade failed");
+                    upgrading.abort();
+                    throw e;
+                }
+            }
+        } catch (Exception e) {
+            upgradeSocket.abort();
+        }
+        return true;
+    }
+
     @Override
     public void onMessage(WsSession session, String text, boolean last) {
+        if (upgrading != null) {
+            if (!upgradeStep(text)) {
+                upgrading.listener().onMessage(session, text, last);
+            }
+            return;
+        }
         Client current = client;
         if (current == null) {
             beforeConnect(text, last);
@@ -119,6 +202,12 @@ final class SocketIoListener implements WsListener {
     @Override
     public void onMessage(WsSession session, BufferData buffer, boolean last) {
         // Socket.IO binary attachments: not served, answered as a native binary frame is (BAD_FRAME)
+        if (upgrading != null) {
+            if (upgraded) {
+                upgrading.listener().onMessage(session, buffer, last);
+            }
+            return;
+        }
         Client current = client;
         if (current == null || current.isEnded()) {
             return;
@@ -137,6 +226,12 @@ final class SocketIoListener implements WsListener {
 
     @Override
     public void onPing(WsSession session, BufferData buffer) {
+        if (upgrading != null) {
+            if (upgraded) {
+                upgrading.listener().onPing(session, buffer);
+            }
+            return;
+        }
         Client current = client;
         if (current != null && !current.isEnded()) {
             current.inbound(endpoint.clock.millis());
@@ -148,6 +243,12 @@ final class SocketIoListener implements WsListener {
 
     @Override
     public void onPong(WsSession session, BufferData buffer) {
+        if (upgrading != null) {
+            if (upgraded) {
+                upgrading.listener().onPong(session, buffer);
+            }
+            return;
+        }
         Client current = client;
         if (current != null) {
             current.inbound(endpoint.clock.millis());
@@ -156,10 +257,20 @@ final class SocketIoListener implements WsListener {
 
     @Override
     public void onClose(WsSession session, int status, String reason) {
+        if (upgrading != null) {
+            // before the upgrade a failed probe leaves the polling session as it is
+            if (upgraded) {
+                upgrading.listener().onClose(session, status, reason);
+            } else if (upgradeSocket != null) {
+                upgrading.probeFailed();
+                upgradeSocket.answerClose(WsCloseCodes.NORMAL_CLOSE);
+            }
+            return;
+        }
         phase.set(CLOSED);
         stopTimers();
         if (ws != null) {
-            ws.answerClose(WsCloseCodes.NORMAL_CLOSE);
+            answerClose();
         }
         Client current = client;
         if (current != null) {
@@ -169,6 +280,12 @@ final class SocketIoListener implements WsListener {
 
     @Override
     public void onError(WsSession session, Throwable t) {
+        if (upgrading != null) {
+            if (upgraded) {
+                upgrading.listener().onError(session, t);
+            }
+            return;
+        }
         phase.set(CLOSED);
         stopTimers();
         Client current = client;
@@ -209,7 +326,15 @@ final class SocketIoListener implements WsListener {
 
     private void closedByClient(Client current) {
         endpoint.lifecycle.end(current, DisconnectReason.CLIENT_CLOSED, "client disconnected");
-        ws.answerClose(WsCloseCodes.NORMAL_CLOSE);
+        answerClose();
+    }
+
+    private void answerClose() {
+        if (ws instanceof WsTransport socket) {
+            socket.answerClose(WsCloseCodes.NORMAL_CLOSE);
+        } else if (ws instanceof PollingSession polling) {
+            polling.answerClose();
+        }
     }
 
     /** Before CONNECT: only CONNECT, Engine.IO ping and close mean anything (Socket.IO ignores the rest too). */
@@ -245,7 +370,7 @@ final class SocketIoListener implements WsListener {
             case Packet.Ping ping -> send(SocketIoCodec.PONG + ping.payload());
             case Packet.Close close -> {
                 phase.set(CLOSED);
-                ws.answerClose(WsCloseCodes.NORMAL_CLOSE);
+                answerClose();
             }
             default -> { }
         }

@@ -18,15 +18,20 @@ import io.helidon.config.Config;
  * @param connectTimeout how long a new session may take to send its CONNECT packet (10 s; Socket.IO waits 45 s, but
  *                       an unauthenticated socket should not linger)
  * @param maxPayload     the open packet's {@code maxPayload}: {@code MAX_FRAME_BYTES}, the largest client message
+ *                       (and the largest HTTP long-polling POST body)
+ * @param pollingBuffer  packets an HTTP long-polling session holds for its next GET before it is closed as a slow
+ *                       consumer ({@code OUTBOUND_QUEUE_FRAMES}, as the outbox)
  */
-public record SocketIoSettings(Duration pingInterval, Duration pingTimeout, Duration connectTimeout, int maxPayload) {
+public record SocketIoSettings(Duration pingInterval, Duration pingTimeout, Duration connectTimeout, int maxPayload,
+                               int pollingBuffer) {
 
     /** Reads the settings from the {@code gateway} node. */
     public static SocketIoSettings create(Config gateway) {
         return new SocketIoSettings(Duration.ofMillis(positive(gateway, "socketio.ping-interval-millis", 25_000)),
                                     Duration.ofMillis(positive(gateway, "socketio.ping-timeout-millis", 20_000)),
                                     Duration.ofSeconds(10),
-                                    positive(gateway, "max-frame-bytes", 65_536));
+                                    positive(gateway, "max-frame-bytes", 65_536),
+                                    positive(gateway, "outbound-queue-frames", 1024));
     }
 
     private static int positive(Config gateway, String key, int defaultValue) {

@@ -10,7 +10,8 @@ import dev.gateway.server.client.Transport;
 import dev.gateway.server.websocket.WsTransport;
 
 /**
- * A {@link Transport} that speaks Socket.IO over a {@link WsTransport}. The gateway queues native frames
+ * A {@link Transport} that speaks Socket.IO over a {@link WsTransport} or a {@link PollingSession} (HTTP long-polling,
+ * which moves to a WebSocket when the client upgrades). The gateway queues native frames
  * ({@code {"event":...}}); this writes each as its Socket.IO packet, translated once per frame for every Socket.IO
  * recipient ({@link OutboundFrame#translated}). Packets the Socket.IO edge queues itself (an Engine.IO pong, never
  * starting with {@code '{'}) go out as they are.
@@ -26,11 +27,11 @@ final class SocketIoTransport implements Transport {
     private static final OutboundFrame DISCONNECT = new OutboundFrame(SocketIoCodec.DISCONNECT);
     private static final Set<Integer> TERMINAL = Set.of(CloseCode.DISCONNECTED_BY_OPERATOR.code(), CloseCode.RATE_LIMITED.code());
 
-    private final WsTransport ws;
+    private final Transport ws;
     private final UnaryOperator<String> translation;
     private volatile OutboundFrame connectAnswer;
 
-    SocketIoTransport(WsTransport ws, SocketIoCodec codec) {
+    SocketIoTransport(Transport ws, SocketIoCodec codec) {
         this.ws = ws;
         this.translation = codec.translation();
     }
@@ -41,10 +42,6 @@ final class SocketIoTransport implements Transport {
      */
     void answerConnectFirst(String packet) {
         connectAnswer = new OutboundFrame(packet);
-    }
-
-    WsTransport webSocket() {
-        return ws;
     }
 
     @Override
@@ -62,7 +59,7 @@ final class SocketIoTransport implements Transport {
 
     @Override
     public void sendPong(byte[] payload) throws Exception {
-        ws.sendPong(payload); // a WebSocket-level ping from the client
+        ws.sendPong(payload); // a WebSocket-level ping from the client (none over polling)
     }
 
     @Override
