@@ -48,6 +48,7 @@ class SocketIoPollingTest {
 
     private static GatewayProcess node;
     private final List<SioPeer> peers = new ArrayList<>();
+    private GatewayProcess polled = node; // the node the raw polling requests go to
 
     @BeforeAll
     static void startNode() {
@@ -215,14 +216,37 @@ class SocketIoPollingTest {
         assertThat(get("&sid=" + sid).statusCode(), is(400));
     }
 
-    private static String handshake() {
+    @Test
+    void aPollingSessionWhoseBufferOverflowsIsClosedAsASlowConsumer() {
+        polled = GATEWAYS.start(Map.of("OUTBOUND_QUEUE_FRAMES", "8", "SOCKETIO_PING_INTERVAL_MILLIS", "3000",
+                                       "SOCKETIO_PING_TIMEOUT_MILLIS", "3000"));
+        String sid = handshake();
+        post(sid, "40{\"token\":\"" + Tokens.forUser("slow-poller") + "\"}");
+        pollUntil(sid, "42[\"presence:bulk-online\"");
+        post(sid, "420[\"chat:join\",{\"chatId\":\"flood\"}]");
+        pollUntil(sid, "430[{\"success\":true");
+        WsClient ws = GATEWAYS.connect(polled, "flooder");
+        ws.request("chat:join", Map.of("chatId", "flood"));
+
+        for (int i = 0; i < 20; i++) { // no GET meanwhile: more than the 8 packets a session may hold
+            ws.request("chat:send", Map.of("chatId", "flood", "content", "f" + i));
+        }
+
+        HttpResponse<String> closed = get("&sid=" + sid);
+        assertThat(closed.statusCode(), is(200));
+        assertThat(closed.body(), is("1")); // the buffer dropped, then the Engine.IO close: "transport close"
+        assertThat(get("&sid=" + sid).statusCode(), is(400));
+        ws.awaitEvent("chat:user-left", data -> data.path("userId").asText().equals("slow-poller"), SioPeer.TIMEOUT);
+    }
+
+    private String handshake() {
         HttpResponse<String> open = get("");
         assertThat(open.statusCode(), is(200));
         return json(open.body().substring(1)).path("sid").asText();
     }
 
     /** GETs until a packet starting with {@code prefix} arrives; returns every packet received. */
-    private static List<String> pollUntil(String sid, String prefix) {
+    private List<String> pollUntil(String sid, String prefix) {
         List<String> packets = new ArrayList<>();
         long deadline = System.nanoTime() + SioPeer.TIMEOUT.toNanos();
         while (packets.stream().noneMatch(packet -> packet.startsWith(prefix))) {
@@ -240,11 +264,11 @@ class SocketIoPollingTest {
         return packets;
     }
 
-    private static HttpResponse<String> get(String sidQuery) {
+    private HttpResponse<String> get(String sidQuery) {
         return send(HttpRequest.newBuilder(pollingUri(sidQuery)).GET());
     }
 
-    private static void post(String sid, String body) {
+    private void post(String sid, String body) {
         HttpResponse<String> response = send(HttpRequest.newBuilder(pollingUri("&sid=" + sid))
                                                      .header("Content-Type", "text/plain;charset=UTF-8")
                                                      .POST(HttpRequest.BodyPublishers.ofString(body)));
@@ -252,8 +276,8 @@ class SocketIoPollingTest {
         assertThat(response.body(), is("ok"));
     }
 
-    private static URI pollingUri(String sidQuery) {
-        return URI.create("http://127.0.0.1:" + node.port() + "/socket.io/?EIO=4&transport=polling" + sidQuery);
+    private URI pollingUri(String sidQuery) {
+        return URI.create("http://127.0.0.1:" + polled.port() + "/socket.io/?EIO=4&transport=polling" + sidQuery);
     }
 
     private static HttpResponse<String> send(HttpRequest.Builder request) {
