@@ -1,5 +1,7 @@
 package dev.gateway.server.auth;
 
+import java.util.Locale;
+
 /**
  * A token was refused. Expected in normal operation: logged without a stack trace, never with the token.
  */
@@ -28,7 +30,7 @@ public final class AuthenticationException extends Exception {
         CLAIMS;
 
         public String tag() {
-            return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
         }
     }
 }

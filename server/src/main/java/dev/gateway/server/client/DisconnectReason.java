@@ -1,5 +1,7 @@
 package dev.gateway.server.client;
 
+import java.util.Locale;
+
 import dev.gateway.protocol.event.CloseCode;
 import dev.gateway.protocol.store.PresenceChange;
 
@@ -47,6 +49,6 @@ public enum DisconnectReason {
 
     /** The metric and log tag, such as {@code presence-expired}. */
     public String tag() {
-        return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 }

@@ -2,6 +2,7 @@ package dev.gateway.server.node;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Iterator;
 
 import dev.gateway.server.client.Client;
@@ -38,11 +39,12 @@ public final class ClientSweeper {
     }
 
     public void sweep() {
-        long now = clock.millis();
+        Instant instant = clock.instant();
+        long now = instant.toEpochMilli();
         for (Client client : hub.all()) {
             if (!client.transport().isOpen()) {
                 lifecycle.end(client, DisconnectReason.CONNECTION_LOST, "connection lost");
-            } else if (!client.principal().expiresAt().isAfter(clock.instant())) {
+            } else if (!client.principal().expiresAt().isAfter(instant)) {
                 lifecycle.end(client, DisconnectReason.TOKEN_EXPIRED, "token expired");
             } else if (presence.isExpired(client, now)) {
                 lifecycle.end(client, DisconnectReason.PRESENCE_EXPIRED, "presence expired: no presence:ping within the TTL");
