@@ -151,6 +151,16 @@ public final class Client {
         return false;
     }
 
+    /** Why the socket ended, or null while it is open. */
+    public DisconnectReason endReason() {
+        return ended.get();
+    }
+
+    /** The server gave up on a close the peer never completed: from now on the connection is only to be dropped. */
+    public void endedByAbort() {
+        ended.set(DisconnectReason.CONNECTION_LOST);
+    }
+
     public boolean isEnded() {
         return ended.get() != null;
     }

@@ -132,6 +132,9 @@ public final class ClientLifecycle {
         if (reason != DisconnectReason.CLIENT_CLOSED && reason != DisconnectReason.CONNECTION_LOST) {
             client.outbox().close(reason.closeCode().code(), closeReason, reason == DisconnectReason.SLOW_CONSUMER);
             closing.add(client);
+        } else if (reason == DisconnectReason.CONNECTION_LOST && client.transport().isOpen()) {
+            // dropped by the server (silent peer, ping timeout): the sweeper makes sure the connection really goes
+            closing.add(client);
         }
         metrics.disconnected(reason);
         ConnectionRecord record = client.record();

@@ -61,9 +61,12 @@ public final class ClientSweeper {
             Client client = closing.next();
             if (!client.transport().isOpen()) {
                 closing.remove();
+            } else if (client.endReason() == DisconnectReason.CONNECTION_LOST) {
+                // an abort interrupts the connection's reader; one that landed between two reads is repeated
+                client.transport().abort();
             } else if (now - client.closeStartedMillis() >= CLOSE_GRACE.toMillis()) {
                 client.transport().abort();
-                closing.remove();
+                client.endedByAbort();
             }
         }
     }
