@@ -117,8 +117,4 @@ public final class NodeStore {
             pipeline.sync();
         }
     }
-
-    ObjectMapper mapper() {
-        return mapper;
-    }
 }

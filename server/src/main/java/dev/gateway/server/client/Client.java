@@ -156,11 +156,6 @@ public final class Client {
         return ended.get();
     }
 
-    /** The server gave up on a close the peer never completed: from now on the connection is only to be dropped. */
-    public void endedByAbort() {
-        ended.set(DisconnectReason.CONNECTION_LOST);
-    }
-
     public boolean isEnded() {
         return ended.get() != null;
     }

@@ -61,12 +61,11 @@ public final class ClientSweeper {
             Client client = closing.next();
             if (!client.transport().isOpen()) {
                 closing.remove();
-            } else if (client.endReason() == DisconnectReason.CONNECTION_LOST) {
-                // an abort interrupts the connection's reader; one that landed between two reads is repeated
+            } else if (client.endReason() == DisconnectReason.CONNECTION_LOST
+                    || now - client.closeStartedMillis() >= CLOSE_GRACE.toMillis()) {
+                // Dropping interrupts the connection's reader thread; an interrupt that lands between two reads does
+                // not close the socket, so it is repeated every sweep until the connection is gone.
                 client.transport().abort();
-            } else if (now - client.closeStartedMillis() >= CLOSE_GRACE.toMillis()) {
-                client.transport().abort();
-                client.endedByAbort();
             }
         }
     }
