@@ -133,7 +133,9 @@ public final class ClientLifecycle {
             client.outbox().close(reason.closeCode().code(), closeReason, reason == DisconnectReason.SLOW_CONSUMER);
             closing.add(client);
         } else if (reason == DisconnectReason.CONNECTION_LOST && client.transport().isOpen()) {
-            // dropped by the server (silent peer, ping timeout): the sweeper makes sure the connection really goes
+            // The server gives up on a connection that is still open (no pongs, ping timeout): a close frame ends it
+            // for a peer that still reads, and the sweeper then drops the connection for one that does not.
+            client.outbox().close(reason.closeCode().code(), closeReason, true);
             closing.add(client);
         }
         metrics.disconnected(reason);

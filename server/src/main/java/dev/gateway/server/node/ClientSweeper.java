@@ -49,7 +49,6 @@ public final class ClientSweeper {
             } else if (presence.isExpired(client, now)) {
                 lifecycle.end(client, DisconnectReason.PRESENCE_EXPIRED, "presence expired: no presence:ping within the TTL");
             } else if (now - client.lastInboundMillis() >= silentLimitMillis) {
-                client.transport().abort();
                 lifecycle.end(client, DisconnectReason.CONNECTION_LOST, "connection silent");
             } else if (now - client.lastInboundMillis() >= pingAfterMillis && now - client.lastServerPingMillis() >= pingAfterMillis) {
                 client.serverPinged(now);
@@ -61,10 +60,8 @@ public final class ClientSweeper {
             Client client = closing.next();
             if (!client.transport().isOpen()) {
                 closing.remove();
-            } else if (client.endReason() == DisconnectReason.CONNECTION_LOST
-                    || now - client.closeStartedMillis() >= CLOSE_GRACE.toMillis()) {
-                // Dropping interrupts the connection's reader thread; an interrupt that lands between two reads does
-                // not close the socket, so it is repeated every sweep until the connection is gone.
+            } else if (now - client.closeStartedMillis() >= CLOSE_GRACE.toMillis()) {
+                // the peer did not complete the close in time: drop the connection (repeated until it is gone)
                 client.transport().abort();
             }
         }

@@ -434,7 +434,6 @@ final class SocketIoListener implements WsListener {
         endpoint.scheduler.schedule(() -> {
             if (!current.isEnded() && pongMillis < sent) {
                 LOG.log(System.Logger.Level.DEBUG, "event=ping-timeout socket={0}", current.socketId());
-                current.transport().abort();
                 endpoint.lifecycle.end(current, DisconnectReason.CONNECTION_LOST, "ping timeout");
             }
         }, endpoint.settings.pingTimeout().toMillis(), TimeUnit.MILLISECONDS);
