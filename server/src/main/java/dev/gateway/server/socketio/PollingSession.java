@@ -321,6 +321,11 @@ final class PollingSession implements Transport {
         endpoint.forget(this);
     }
 
+    /** True once the session moved to a WebSocket. */
+    boolean upgraded() {
+        return webSocket != null;
+    }
+
     @Override
     public boolean isOpen() {
         WsTransport ws = webSocket;

@@ -435,6 +435,10 @@ final class SocketIoListener implements WsListener {
             if (!current.isEnded() && pongMillis < sent) {
                 LOG.log(System.Logger.Level.DEBUG, "event=ping-timeout socket={0}", current.socketId());
                 endpoint.lifecycle.end(current, DisconnectReason.CONNECTION_LOST, "ping timeout");
+                if (ws instanceof PollingSession polling && !polling.upgraded()) {
+                    // over polling the client sends no more GETs to fetch a close packet: end the session now
+                    polling.abort();
+                }
             }
         }, endpoint.settings.pingTimeout().toMillis(), TimeUnit.MILLISECONDS);
     }
