@@ -43,11 +43,13 @@ import dev.gateway.server.node.ClientSweeper;
 import dev.gateway.server.node.EmbeddedRedis;
 import dev.gateway.server.node.NodeCommandHandler;
 import dev.gateway.server.node.NodeHeartbeat;
+import dev.gateway.server.node.NodeRecovery;
 import dev.gateway.server.node.RedisMonitor;
 import dev.gateway.server.observe.GatewayMetrics;
 import dev.gateway.server.presence.PresenceFanout;
 import dev.gateway.server.presence.PresenceInterest;
 import dev.gateway.server.presence.PresenceService;
+import dev.gateway.server.room.ChatCatchUp;
 import dev.gateway.server.room.LocalRooms;
 import dev.gateway.server.room.RoomFanout;
 import dev.gateway.server.room.RoomPublisher;
@@ -78,6 +80,9 @@ public final class Gateway {
     private static final Duration PING_FLUSH = Duration.ofMillis(500);
     private static final Duration CLIENT_SWEEP = Duration.ofMillis(250);
     private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(5);
+    private static final Duration REDIS_CHECK = Duration.ofMillis(250);
+    /** After a Redis restart, how long the other nodes get to register their sockets again before removals publish. */
+    private static final Duration RECOVERY_GRACE = Duration.ofSeconds(2);
 
     private final GatewaySettings settings;
     private final Optional<EmbeddedRedis> embeddedRedis;
@@ -88,6 +93,8 @@ public final class Gateway {
     private final ClientLifecycle lifecycle;
     private final NodeHeartbeat heartbeat;
     private final RedisSubscriber subscriber;
+    private final ChatCatchUp catchUp;
+    private final RoomFanout roomFanout;
     private final RedisMonitor monitor;
     private final WebSocketEndpoint webSocket;
     private final SocketIoEndpoint socketIo;
@@ -119,10 +126,9 @@ public final class Gateway {
         FrameCodec codec = new FrameCodec(mapper);
         this.scheduler = Executors.newScheduledThreadPool(2, Thread.ofPlatform().name("gateway-timer-", 0).daemon().factory());
         this.executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("gateway-", 0).factory());
-        this.redis = new RedisConnector(endpoint, settings.redisTimeout(), "gateway:" + settings.nodeId())
-                .pooledClient(settings.redisPoolSize());
-        RedisConnector subscriberConnector = new RedisConnector(endpoint, settings.redisTimeout(),
-                                                                "gateway-sub:" + settings.nodeId());
+        RedisConnector connector = new RedisConnector(endpoint, settings.redisTimeout(), "gateway:" + settings.nodeId());
+        this.redis = openPool(connector, settings.redisPoolSize());
+        RedisConnector subscriberConnector = connector.named("gateway-sub:" + settings.nodeId());
 
         ConnectionStore connections = new ConnectionStore(redis, mapper);
         PresenceStore presenceStore = new PresenceStore(redis, mapper, connections);
@@ -133,19 +139,20 @@ public final class Gateway {
         GatewayMetrics metrics = new GatewayMetrics(Metrics.globalRegistry(), hub);
         EventBus bus = new EventBus();
         LocalRooms localRooms = new LocalRooms();
-        this.subscriber = new RedisSubscriber(subscriberConnector, new RoomFanout(localRooms),
+        this.catchUp = new ChatCatchUp(chatStore, codec, this::closeBehindStream);
+        this.roomFanout = new RoomFanout(localRooms, catchUp::request);
+        this.subscriber = new RedisSubscriber(subscriberConnector, roomFanout,
                                               room -> !localRooms.members(room).isEmpty(), scheduler);
-        RoomService rooms = new RoomService(localRooms, subscriber);
+        RoomService rooms = new RoomService(localRooms, subscriber, roomFanout, chatStore::lastId);
         PresenceInterest interest = new PresenceInterest();
-        PresenceService presence = new PresenceService(connections, presenceStore, interest, hub, settings, metrics, clock);
+        PresenceService presence = new PresenceService(connections, presenceStore, interest, hub, settings, metrics,
+                                                       this::checkRedis, clock);
         this.lifecycle = new ClientLifecycle(hub, presence, rooms, codec, metrics, settings, executor, clock);
         this.heartbeat = new NodeHeartbeat(nodes, presenceStore, hub, settings.nodeId(), hostName(), settings.nodeTtl(),
                                            settings.presenceTtl(), clock);
-        this.monitor = new RedisMonitor(redis, restarted -> {
-            heartbeat.beat(); // first: other nodes must see this node alive before its sockets reappear
-            presence.registerAll(hub.all(), !restarted);
-            presence.retryPendingRemovals();
-        });
+        this.monitor = new RedisMonitor(redis, connector::dropIdleConnections,
+                                        new NodeRecovery(heartbeat, presence, connections, chatStore, hub, settings.nodeId(),
+                                                         scheduler, RECOVERY_GRACE, subscriber::wake));
 
         PresenceFanout presenceFanout = new PresenceFanout(interest, localRooms, hub, codec, settings.presenceNotify());
         bus.subscribe(DomainEvent.UserOnline.class, presenceFanout::onOnline);
@@ -202,8 +209,9 @@ public final class Gateway {
     void started(WebServer server) {
         this.server = server;
         heartbeat.port(server.port());
+        catchUp.start(roomFanout);
         subscriber.start();
-        every(Duration.ofSeconds(1), "redis-monitor", monitor::check);
+        every(REDIS_CHECK, "redis-monitor", monitor::check);
         every(settings.nodeHeartbeat(), "node-heartbeat", heartbeat::beat);
         every(settings.nodeHeartbeat(), "cluster-sweep", heartbeat::sweepCluster);
         every(PING_FLUSH, "presence-flush", presence::flushPings);
@@ -269,6 +277,7 @@ public final class Gateway {
         awaitCloseFrames();
         safely("node-forget", heartbeat::forget);
         subscriber.stop();
+        catchUp.stop();
         scheduler.shutdownNow();
         if (server != null) {
             server.stop();
@@ -281,6 +290,7 @@ public final class Gateway {
 
     private void stopAfterFailedStart() {
         subscriber.stop();
+        catchUp.stop();
         scheduler.shutdownNow();
         executor.shutdownNow();
         redis.close();
@@ -309,6 +319,15 @@ public final class Gateway {
         }
     }
 
+    private void checkRedis() {
+        monitor.check();
+    }
+
+    /** A member of a chat room that missed messages its stream no longer holds: its client recovers with sinceId. */
+    private void closeBehindStream(Client client) {
+        lifecycle.end(client, DisconnectReason.SLOW_CONSUMER, "missed messages the chat no longer stores: rejoin with sinceId");
+    }
+
     private void every(Duration period, String name, Runnable task) {
         scheduler.scheduleWithFixedDelay(() -> safely(name, task), period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -319,6 +338,16 @@ public final class Gateway {
             task.run();
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.DEBUG, "event=task-failed task={0} error=\"{1}\"", name, e.toString());
+        }
+    }
+
+    private static RedisClient openPool(RedisConnector connector, int size) {
+        try {
+            return connector.pooledClient(size);
+        } catch (RuntimeException e) {
+            // only with Sentinel: Jedis asks the Sentinels for the master at once
+            throw new StartupException("cannot find the Redis master through the Sentinels of " + connector.endpoint().masked()
+                                               + ": " + e.getMessage(), e);
         }
     }
 

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
 
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
@@ -28,7 +29,7 @@ public final class Gateways implements BeforeAllCallback, BeforeEachCallback, Af
     private static final int TAIL_LINES = 120;
     private static final Path LOG_DIR = Path.of("target", "gateway-logs");
 
-    private final TestRedis redis;
+    private final Supplier<String> redisUrl;
     private final List<GatewayProcess> nodes = new ArrayList<>();
     private final List<WsClient> clients = new ArrayList<>();
     private final List<GatewayProcess> classNodes = new ArrayList<>();
@@ -38,7 +39,12 @@ public final class Gateways implements BeforeAllCallback, BeforeEachCallback, Af
     private String className = "Test";
 
     public Gateways(TestRedis redis) {
-        this.redis = redis;
+        this(redis::url);
+    }
+
+    /** Nodes on a Redis that is not a {@link TestRedis} (a {@link RedisProcess}, a Sentinel set): its URL when they start. */
+    public Gateways(Supplier<String> redisUrl) {
+        this.redisUrl = redisUrl;
     }
 
     /**
@@ -49,7 +55,7 @@ public final class Gateways implements BeforeAllCallback, BeforeEachCallback, Af
     public Map<String, String> defaults() {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("PORT", "0");
-        env.put("REDIS_URL", redis.url());
+        env.put("REDIS_URL", redisUrl.get());
         env.put("JWT_SECRET", Tokens.SECRET);
         env.put("HEARTBEAT_INTERVAL_SECONDS", "1");
         env.put("PRESENCE_TTL_SECONDS", "30");

@@ -2,14 +2,18 @@ package dev.gateway.protocol.store;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 import dev.gateway.protocol.event.ServerEvent.ChatMessage;
 
+import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.Response;
 import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.resps.StreamEntry;
 
 /**
@@ -80,6 +84,34 @@ public final class ChatStore {
         return Long.valueOf(1).equals(result);
     }
 
+    /**
+     * One socket in one chat, for {@link #rejoinAll}.
+     *
+     * @param socketId the socket
+     * @param chatId   the chat it is in
+     * @param userId   its user
+     */
+    public record Membership(String socketId, String chatId, String userId) {
+    }
+
+    /**
+     * Records again, in one round trip and without publishing, that sockets are in chats: a node's recovery after
+     * Redis lost (or a promoted replica missed) what they had joined. Joins that Redis still holds change nothing.
+     */
+    public void rejoinAll(List<Membership> memberships) {
+        if (memberships.isEmpty()) {
+            return;
+        }
+        try (Pipeline pipeline = redis.pipelined()) {
+            JOIN.prepare(pipeline);
+            for (Membership m : memberships) {
+                JOIN.eval(pipeline, List.of(RedisKeys.socketChats(m.socketId()), RedisKeys.chatUsers(m.chatId())),
+                          List.of(m.chatId(), m.userId(), Long.toString(ConnectionStore.CONNECTION_TTL.toSeconds()), "", ""));
+            }
+            pipeline.sync();
+        }
+    }
+
     /** Records that a socket left a chat; publishes {@code leftMessage} when it was the user's last socket there. */
     public boolean leave(String socketId, String chatId, String userId, String leftMessage) {
         Object result = LEAVE.eval(redis, List.of(RedisKeys.socketChats(socketId), RedisKeys.chatUsers(chatId)),
@@ -109,6 +141,46 @@ public final class ChatStore {
     public Since since(String chatId, String sinceId, int pageSize) {
         List<?> result = (List<?>) SINCE.eval(redis, List.of(RedisKeys.chatMessages(chatId)),
                                               List.of(sinceId, Integer.toString(pageSize + 1)));
+        return since(chatId, result, pageSize);
+    }
+
+    /**
+     * {@link #since} for many chats in one round trip (a node catching its rooms up after its subscription was
+     * lost).
+     *
+     * @param sinceIds chatId to the id after which to read
+     * @return chatId to what was read, for every chat asked
+     */
+    public Map<String, Since> sinceEach(Map<String, StreamId> sinceIds, int pageSize) {
+        Map<String, Response<Object>> responses = new LinkedHashMap<>();
+        try (Pipeline pipeline = redis.pipelined()) {
+            SINCE.prepare(pipeline);
+            sinceIds.forEach((chatId, sinceId) -> responses.put(
+                    chatId, SINCE.eval(pipeline, List.of(RedisKeys.chatMessages(chatId)),
+                                       List.of(sinceId.toString(), Integer.toString(pageSize + 1)))));
+            pipeline.sync();
+        }
+        Map<String, Since> read = new LinkedHashMap<>();
+        responses.forEach((chatId, response) -> read.put(chatId, since(chatId, (List<?>) response.get(), pageSize)));
+        return read;
+    }
+
+    /**
+     * The id of the newest message ever stored in the chat (deleted or trimmed ones included), {@link StreamId#ZERO}
+     * when the chat has no stream: every message stored later has a larger id.
+     */
+    public StreamId lastId(String chatId) {
+        try {
+            return StreamId.parse(redis.xinfoStream(RedisKeys.chatMessages(chatId)).getLastGeneratedId().toString());
+        } catch (JedisDataException e) {
+            if (e.getMessage() != null && e.getMessage().contains("no such key")) {
+                return StreamId.ZERO;
+            }
+            throw e;
+        }
+    }
+
+    private static Since since(String chatId, List<?> result, int pageSize) {
         boolean recovered = Long.valueOf(1).equals(result.get(0));
         List<?> entries = (List<?>) result.get(1);
         List<ChatMessage> messages = new ArrayList<>();

@@ -100,6 +100,17 @@ public final class ConnectionStore {
     }
 
     /**
+     * Removes a socket and leaves its chats without publishing anything: for a record that a failover brought back
+     * after the node had removed it (and told everyone) on the old master.
+     */
+    public Removal unregisterSilently(ConnectionRecord connection) {
+        Object result = UNREGISTER.eval(redis, unregisterKeys(connection),
+                                        List.of(connection.socketId(), connection.userId(), "", "{}", ""));
+        long code = result instanceof Long l ? l : 0;
+        return code == 2 ? Removal.WENT_OFFLINE : code == 1 ? Removal.REMOVED : Removal.NOT_FOUND;
+    }
+
+    /**
      * Refreshes many sockets after their pings, in one round trip.
      *
      * @return the sockets whose records were gone, to be registered again

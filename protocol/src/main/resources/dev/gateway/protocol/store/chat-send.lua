@@ -13,7 +13,7 @@
 -- ARGV[6] createdAt (ISO-8601 UTC)
 -- ARGV[7] TTL of the clientMsgId key, seconds
 -- ARGV[8] room channel (gw:room:chat:{chatId})
--- ARGV[9] frame prefix: the room message up to the message id
+-- ARGV[9] frame prefix: the room message after its header ('\n' then the frame) up to the message id
 -- ARGV[10] frame suffix: the rest of the room message after the message id
 -- Returns {messageId, createdAt, 1} for a new message, {messageId, createdAt, 0} for a repeat.
 if KEYS[2] ~= '' then
@@ -37,5 +37,6 @@ local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*',
 if KEYS[2] ~= '' then
     redis.call('SET', KEYS[2], id, 'EX', ARGV[7])
 end
-redis.call('PUBLISH', ARGV[8], ARGV[9] .. id .. ARGV[10])
+-- the header line 'm:{id}' (RoomMessage.stored) lets nodes order and deduplicate without reading the frame
+redis.call('PUBLISH', ARGV[8], 'm:' .. id .. ARGV[9] .. id .. ARGV[10])
 return {id, ARGV[6], 1}

@@ -12,9 +12,9 @@
 -- KEYS[7] ws:connection-chats:{socketId}
 -- ARGV[1] socketId
 -- ARGV[2] userId
--- ARGV[3] channel for the presence:offline message
+-- ARGV[3] channel for the presence:offline message, or '' to remove silently (the node told everyone before)
 -- ARGV[4] the presence:offline message (JSON; the chat rooms are added here)
--- ARGV[5] prefix of room channels ('gw:room:')
+-- ARGV[5] prefix of room channels ('gw:room:'), or '' to leave the chats silently
 -- Returns 2 when the user went offline, 1 when the socket was removed, 0 when nothing named it any more.
 local removed = redis.call('DEL', KEYS[1])
 removed = removed + redis.call('SREM', KEYS[2], ARGV[1])
@@ -29,8 +29,10 @@ for _, chatId in ipairs(redis.call('SMEMBERS', KEYS[7])) do
     local usersKey = room .. ':users'
     if redis.call('HINCRBY', usersKey, ARGV[2], -1) <= 0 then
         redis.call('HDEL', usersKey, ARGV[2])
-        redis.call('PUBLISH', ARGV[5] .. room,
-            '\n{"event":"chat:user-left","data":{"chatId":"' .. chatId .. '","userId":"' .. ARGV[2] .. '"}}')
+        if ARGV[5] ~= '' then
+            redis.call('PUBLISH', ARGV[5] .. room,
+                '\n{"event":"chat:user-left","data":{"chatId":"' .. chatId .. '","userId":"' .. ARGV[2] .. '"}}')
+        end
     end
 end
 redis.call('DEL', KEYS[7])
@@ -42,7 +44,9 @@ if redis.call('EXISTS', KEYS[4]) == 0 and redis.call('ZREM', KEYS[5], ARGV[2]) =
         decoded['rooms'] = rooms
         message = cjson.encode(decoded)
     end
-    redis.call('PUBLISH', ARGV[3], message)
+    if ARGV[3] ~= '' then
+        redis.call('PUBLISH', ARGV[3], message)
+    end
     return 2
 end
 if removed > 0 then

@@ -137,7 +137,7 @@ class ChatStoreTest {
     }
 
     @Test
-    void sendPublishesTheMessageOnTheRoomChannelAsARoomMessageToAll() throws Exception {
+    void sendPublishesTheMessageOnTheRoomChannelAsAStoredRoomMessageNamingItsId() throws Exception {
         try (ChannelRecorder room = REDIS.record(ROOM_C1)) {
             ChatStore.Stored stored = send("c1", "alice", "hello", Optional.of("m-1"), "2025-03-01T10:00:00Z");
 
@@ -146,6 +146,7 @@ class ChatStoreTest {
             RoomMessage message = RoomMessage.decode(published.getFirst().payload());
             assertThat(message.exceptSocket(), is(Optional.empty()));
             assertThat(message.onlyDevice(), is(Optional.empty()));
+            assertThat(message.messageId(), is(Optional.of(stored.messageId())));
             assertThat(message.frame(), is(codec.encode(new ChatMessage(stored.messageId(), "c1", "alice", "hello", "text", "m-1",
                                                                         "2025-03-01T10:00:00Z"))));
         }

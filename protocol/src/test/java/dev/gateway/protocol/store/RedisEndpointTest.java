@@ -1,10 +1,12 @@
 package dev.gateway.protocol.store;
 
+import java.util.List;
 import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import redis.clients.jedis.HostAndPort;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
@@ -103,7 +105,7 @@ class RedisEndpointTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                                                   () -> RedisEndpoint.parse("http://alice:s3cret@cache"));
 
-        assertThat(e.getMessage(), is("Redis URL must start with redis:// or rediss://, got http://alice:***@cache"));
+        assertThat(e.getMessage(), is("Redis URL must start with redis://, rediss:// or redis-sentinel://, got http://alice:***@cache"));
     }
 
     @Test
@@ -133,6 +135,52 @@ class RedisEndpointTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RedisEndpoint.parse(url));
 
         assertThat(e.getMessage(), not(containsString("s3cret")));
+    }
+
+    @Test
+    void aSentinelUrlNamesTheSentinelsAndTheMaster() {
+        RedisEndpoint endpoint = RedisEndpoint.parse("redis-sentinel://s1.internal:26379,s2.internal:26380,10.0.0.3:26381/mymaster");
+
+        assertThat(endpoint.sentinel().orElseThrow().masterName(), is("mymaster"));
+        assertThat(endpoint.sentinel().orElseThrow().sentinels(),
+                   is(List.of(new HostAndPort("s1.internal", 26379), new HostAndPort("s2.internal", 26380),
+                              new HostAndPort("10.0.0.3", 26381))));
+        assertThat(endpoint.database(), is(0));
+        assertThat(endpoint.user(), is(Optional.empty()));
+        assertThat(endpoint.isLocalDefault(), is(false));
+    }
+
+    @Test
+    void aSentinelUrlCarriesTheMastersCredentialsAndDatabase() {
+        RedisEndpoint endpoint = RedisEndpoint.parse("redis-sentinel://alice:p%40ss@s1:26379,s2:26379/mymaster/2");
+
+        assertThat(endpoint.user(), is(Optional.of("alice")));
+        assertThat(endpoint.password(), is(Optional.of("p@ss")));
+        assertThat(endpoint.database(), is(2));
+        assertThat(endpoint.masked(), is("redis-sentinel://alice:***@s1:26379,s2:26379/mymaster/2"));
+    }
+
+    @Test
+    void aSentinelWithoutPortUsesTheSentinelPort() {
+        assertThat(RedisEndpoint.parse("redis-sentinel://s1/mymaster").sentinel().orElseThrow().sentinels(),
+                   is(List.of(new HostAndPort("s1", 26379))));
+    }
+
+    @Test
+    void aPlainUrlHasNoSentinel() {
+        assertThat(RedisEndpoint.parse("redis://cache:6379").sentinel(), is(Optional.empty()));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"redis-sentinel://:s3cret@s1:26379", "redis-sentinel://:s3cret@s1:26379/",
+                            "redis-sentinel://:s3cret@s1:26379,/mymaster", "redis-sentinel://:s3cret@s1:port/mymaster",
+                            "redis-sentinel://:s3cret@s1:26379/mymaster/x", "redis-sentinel://:s3cret@s1:26379/mymaster/1/2",
+                            "redis-sentinel://:s3cret@s1:99999/mymaster"})
+    void aBadSentinelUrlIsRefusedWithAMessageWithoutThePassword(String url) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RedisEndpoint.parse(url));
+
+        assertThat(e.getMessage(), not(containsString("s3cret")));
+        assertThat(e.getMessage(), containsString("Sentinel"));
     }
 
     @Test

@@ -30,21 +30,33 @@ class RoomMessageTest {
     void aMessageToAllSurvivesARoundTrip() {
         RoomMessage decoded = RoomMessage.decode(RoomMessage.toAll(FRAME).encode());
 
-        assertThat(decoded, is(new RoomMessage(Optional.empty(), Optional.empty(), FRAME)));
+        assertThat(decoded, is(new RoomMessage(Optional.empty(), Optional.empty(), Optional.empty(), FRAME)));
     }
 
     @Test
     void aMessageExceptASocketSurvivesARoundTrip() {
         RoomMessage decoded = RoomMessage.decode(RoomMessage.except("s-1", FRAME).encode());
 
-        assertThat(decoded, is(new RoomMessage(Optional.of("s-1"), Optional.empty(), FRAME)));
+        assertThat(decoded, is(new RoomMessage(Optional.of("s-1"), Optional.empty(), Optional.empty(), FRAME)));
     }
 
     @Test
     void aMessageToADeviceSurvivesARoundTrip() {
         RoomMessage decoded = RoomMessage.decode(RoomMessage.toDevice("phone", FRAME).encode());
 
-        assertThat(decoded, is(new RoomMessage(Optional.empty(), Optional.of("phone"), FRAME)));
+        assertThat(decoded, is(new RoomMessage(Optional.empty(), Optional.of("phone"), Optional.empty(), FRAME)));
+    }
+
+    @Test
+    void aStoredMessageEncodesItsStreamIdInTheHeader() {
+        assertThat(RoomMessage.stored("1718000000000-3", FRAME).encode(), is("m:1718000000000-3\n" + FRAME));
+    }
+
+    @Test
+    void aStoredMessageSurvivesARoundTrip() {
+        RoomMessage decoded = RoomMessage.decode(RoomMessage.stored("1718000000000-3", FRAME).encode());
+
+        assertThat(decoded, is(new RoomMessage(Optional.empty(), Optional.empty(), Optional.of("1718000000000-3"), FRAME)));
     }
 
     @Test

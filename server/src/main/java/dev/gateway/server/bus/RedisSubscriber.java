@@ -4,20 +4,23 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 import dev.gateway.protocol.store.RedisConnector;
 import dev.gateway.protocol.store.RedisKeys;
 import dev.gateway.server.room.RoomChannels;
+import dev.gateway.server.room.RoomListener;
 
 import redis.clients.jedis.Connection;
+import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.JedisPubSub;
 
 /**
@@ -29,37 +32,42 @@ import redis.clients.jedis.JedisPubSub;
  * </pre>
  * Jedis never resubscribes by itself after Redis restarts and would wait forever on a frozen Redis; here every read
  * has a timeout, a ping goes out every few seconds so a healthy but quiet connection still reads something, and
- * after a failure the subscriber reconnects with capped exponential backoff and subscribes to every channel again.
- * Room channels are plain SUBSCRIBEs (never PSUBSCRIBE, which Redis would match against every publish).
+ * after a failure the subscriber reconnects with capped exponential backoff (cut short by {@link #wake()} when Redis
+ * is seen answering again) and subscribes to every channel again. What was published meanwhile never arrives: the
+ * {@link RoomListener} is told before the new subscription and for each room channel once it is subscribed, so chat
+ * rooms catch up from their streams. Room channels are plain SUBSCRIBEs (never PSUBSCRIBE, which Redis would match
+ * against every publish).
  */
 public final class RedisSubscriber implements RoomChannels {
     private static final System.Logger LOG = System.getLogger(RedisSubscriber.class.getName());
     private static final Duration PING_INTERVAL = Duration.ofSeconds(2);
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(6);
-    private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(1);
     private static final String ROOM_PREFIX = RedisKeys.roomChannel("");
 
     private final RedisConnector connector;
     private final Map<String, Consumer<String>> fixedChannels = new ConcurrentHashMap<>();
-    private final BiConsumer<String, String> roomMessages;
+    private final RoomListener rooms;
     private final Predicate<String> hasLocalMembers;
     private final ScheduledExecutorService scheduler;
     private volatile Runnable onReconnect = () -> { };
     private final Set<String> roomChannels = ConcurrentHashMap.newKeySet();
     private final ReentrantLock lock = new ReentrantLock();
     private volatile JedisPubSub pubSub;
+    private volatile Connection current;
+    private volatile HostAndPort connectedTo;
     private volatile boolean running;
     private volatile boolean subscribed;
     private Thread thread;
 
     /**
-     * @param roomMessages    receives (room, message) for room channels
+     * @param rooms           receives what happens on room channels
      * @param hasLocalMembers whether this node holds a member of a room
      */
-    public RedisSubscriber(RedisConnector connector, BiConsumer<String, String> roomMessages, Predicate<String> hasLocalMembers,
+    public RedisSubscriber(RedisConnector connector, RoomListener rooms, Predicate<String> hasLocalMembers,
                            ScheduledExecutorService scheduler) {
         this.connector = connector;
-        this.roomMessages = roomMessages;
+        this.rooms = rooms;
         this.hasLocalMembers = hasLocalMembers;
         this.scheduler = scheduler;
     }
@@ -97,6 +105,14 @@ public final class RedisSubscriber implements RoomChannels {
         }
     }
 
+    /** Ends a backoff wait at once: Redis answers again, so reconnecting now is likely to work. */
+    public void wake() {
+        Thread current = thread;
+        if (current != null) {
+            LockSupport.unpark(current);
+        }
+    }
+
     /** True while subscribed to every channel. */
     public boolean isSubscribed() {
         return subscribed;
@@ -113,6 +129,9 @@ public final class RedisSubscriber implements RoomChannels {
                 if (current != null && subscribed) {
                     current.subscribe(channel);
                 }
+            } else if (wanted && subscribed) {
+                // still subscribed (a leave and a join crossed): no confirmation will come, and none is needed
+                rooms.onSubscribed(room);
             } else if (!wanted && roomChannels.remove(channel)) {
                 if (current != null && subscribed) {
                     current.unsubscribe(channel);
@@ -130,7 +149,7 @@ public final class RedisSubscriber implements RoomChannels {
         long backoffMillis = 100;
         boolean failedBefore = false;
         while (running) {
-            try (Connection connection = connector.dedicatedConnection(READ_TIMEOUT)) {
+            try (Connection connection = connect()) {
                 List<String> channels;
                 Listener listener;
                 lock.lock();
@@ -143,6 +162,7 @@ public final class RedisSubscriber implements RoomChannels {
                     lock.unlock();
                 }
                 backoffMillis = 100;
+                rooms.onResubscribing();
                 listener.proceed(connection, channels.toArray(String[]::new));
             } catch (RuntimeException e) {
                 if (running) {
@@ -155,19 +175,39 @@ public final class RedisSubscriber implements RoomChannels {
             } finally {
                 subscribed = false;
                 pubSub = null;
+                current = null;
             }
             if (running) {
-                sleep(backoffMillis);
+                backoff(backoffMillis);
                 backoffMillis = Math.min(MAX_BACKOFF.toMillis(), backoffMillis * 2);
             }
         }
     }
 
+    private Connection connect() {
+        HostAndPort master = connector.master();
+        Connection connection = connector.dedicatedConnection(master, READ_TIMEOUT);
+        connectedTo = master;
+        current = connection;
+        return connection;
+    }
+
     private void ping() {
-        JedisPubSub current = pubSub;
-        if (current != null && subscribed) {
-            withLock(current::ping);
+        JedisPubSub listener = pubSub;
+        if (listener == null || !subscribed) {
+            return;
         }
+        Optional<HostAndPort> master = connector.knownMaster();
+        if (master.isPresent() && !master.get().equals(connectedTo)) {
+            // a failover moved the master: what is published there no longer reaches this connection
+            LOG.log(System.Logger.Level.INFO, "event=redis-master-moved from={0} to={1}", connectedTo, master.get());
+            Connection connection = current;
+            if (connection != null) {
+                connection.close();
+            }
+            return;
+        }
+        withLock(listener::ping);
     }
 
     private void withLock(Runnable action) {
@@ -181,12 +221,9 @@ public final class RedisSubscriber implements RoomChannels {
         }
     }
 
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+    /** Waits, unless {@link #wake()} or {@link #stop()} ends the wait first. */
+    private void backoff(long millis) {
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(millis));
     }
 
     private final class Listener extends JedisPubSub {
@@ -203,16 +240,19 @@ public final class RedisSubscriber implements RoomChannels {
         public void onSubscribe(String channel, int subscribedChannels) {
             if (!announced) {
                 announced = true;
-                catchUp();
+                applyRoomChangesMadeMeanwhile();
                 if (reconnecting) {
                     LOG.log(System.Logger.Level.INFO, "event=redis-subscriber-restored channels={0}", Integer.toString(subscribedChannels));
                     Thread.ofVirtual().start(onReconnect);
                 }
             }
+            if (channel.startsWith(ROOM_PREFIX)) {
+                rooms.onSubscribed(channel.substring(ROOM_PREFIX.length()));
+            }
         }
 
         /** Applies the room changes made between taking the channel list and the subscription taking effect. */
-        private void catchUp() {
+        private void applyRoomChangesMadeMeanwhile() {
             lock.lock();
             try {
                 for (String channel : roomChannels) {
@@ -238,7 +278,7 @@ public final class RedisSubscriber implements RoomChannels {
                 if (handler != null) {
                     handler.accept(message);
                 } else if (channel.startsWith(ROOM_PREFIX)) {
-                    roomMessages.accept(channel.substring(ROOM_PREFIX.length()), message);
+                    rooms.onMessage(channel.substring(ROOM_PREFIX.length()), message);
                 }
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.WARNING, "event=pubsub-message-failed channel={0} error={1}", channel, e.toString());

@@ -60,7 +60,12 @@ public final class ChatService {
     public Joined join(Client client, String chatId, Optional<String> sinceId) {
         requireMayJoin(client, chatId);
         String room = RoomService.chatRoom(chatId);
-        boolean joinedNow = rooms.join(client, room);
+        boolean joinedNow;
+        try {
+            joinedNow = rooms.join(client, room);
+        } catch (RuntimeException e) {
+            throw unavailable("join", e);
+        }
         try {
             if (joinedNow) {
                 String joined = RoomMessage.toAll(codec.encode(new ServerEvent.UserJoined(chatId, client.userId()))).encode();

@@ -10,7 +10,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
 
+import dev.gateway.protocol.store.ConnectionRecord;
 import dev.gateway.protocol.store.ConnectionStore;
 import dev.gateway.protocol.store.ConnectionStore.Registration;
 import dev.gateway.protocol.store.PresenceEntry;
@@ -21,6 +23,7 @@ import dev.gateway.server.client.DisconnectReason;
 import dev.gateway.server.config.GatewaySettings;
 import dev.gateway.server.config.GatewaySettings.PresenceNotify;
 import dev.gateway.server.observe.GatewayMetrics;
+import dev.gateway.server.room.RoomService;
 
 /**
  * Presence: registers sockets in Redis, refreshes them on {@code presence:ping}, follows users for sockets, and
@@ -35,6 +38,8 @@ public final class PresenceService {
     public static final int BULK_ONLINE_CAP = 10_000;
 
     private static final System.Logger LOG = System.getLogger(PresenceService.class.getName());
+    /** Registrations per pipelined round trip when a node registers its sockets again. */
+    private static final int REGISTRATION_PAGE = 500;
 
     private final ConnectionStore connections;
     private final PresenceStore presence;
@@ -43,11 +48,20 @@ public final class PresenceService {
     private final GatewaySettings settings;
     private final GatewayMetrics metrics;
     private final Clock clock;
+    private final Runnable verifyRedis;
     private final Set<Client> pinged = ConcurrentHashMap.newKeySet();
     private final ConcurrentLinkedQueue<PendingRemoval> pendingRemovals = new ConcurrentLinkedQueue<>();
+    /** Sockets this node registered and has not removed yet (opening, live, or with their removal pending). */
+    private final Set<String> registered = ConcurrentHashMap.newKeySet();
+    private final AtomicLong recoveries = new AtomicLong();
 
+    /**
+     * @param verifyRedis checks Redis at once (and runs the node's recovery when it restarted): called when a refresh
+     *                    finds registrations gone
+     */
     public PresenceService(ConnectionStore connections, PresenceStore presence, PresenceInterest interest, ClientHub hub,
-                           GatewaySettings settings, GatewayMetrics metrics, Clock clock) {
+                           GatewaySettings settings, GatewayMetrics metrics, Runnable verifyRedis, Clock clock) {
+        this.verifyRedis = verifyRedis;
         this.connections = connections;
         this.presence = presence;
         this.interest = interest;
@@ -60,7 +74,13 @@ public final class PresenceService {
     /** Registers a new socket; publishes {@code presence:online} when it is its user's first. */
     public void register(Client client) {
         Instant now = clock.instant();
-        metrics.redis(() -> connections.register(registration(client, now), settings.presenceTtl(), now, true));
+        registered.add(client.socketId());
+        try {
+            metrics.redis(() -> connections.register(registration(client, now), settings.presenceTtl(), now, true));
+        } catch (RuntimeException e) {
+            registered.remove(client.socketId());
+            throw e;
+        }
     }
 
     /**
@@ -110,8 +130,10 @@ public final class PresenceService {
     }
 
     /**
-     * Refreshes every socket pinged since the last flush in one pipelined round trip; sockets whose records were
-     * gone (Redis lost them, or they were cleaned as expired) are registered again.
+     * Refreshes every socket pinged since the last flush in one pipelined round trip. Sockets whose records were gone
+     * are registered again: silently by the node's recovery when Redis restarted (checked at once: nobody saw their
+     * users leave), else announcing their users, whom the cleaner that removed them (a presence sweep, gatewayctl)
+     * reported offline.
      */
     public void flushPings() {
         if (pinged.isEmpty()) {
@@ -125,13 +147,21 @@ public final class PresenceService {
                 batch.add(registration(client, now));
             }
         }
+        long recoveriesBefore = recoveries.get();
         List<Registration> lost = metrics.redis(() -> connections.touchAll(batch, settings.presenceTtl(), now));
         metrics.heartbeatFlush(batch.size());
-        for (Registration registration : lost) {
-            if (hub.find(registration.connection().socketId()).isPresent()) {
-                metrics.redis(() -> connections.register(registration, settings.presenceTtl(), now, true));
-            }
+        if (lost.isEmpty()) {
+            return;
         }
+        verifyRedis.run();
+        if (recoveries.get() != recoveriesBefore) {
+            return; // the recovery registered every live socket again
+        }
+        List<Registration> again = lost.stream().filter(r -> hub.find(r.connection().socketId()).isPresent()).toList();
+        metrics.redis(() -> {
+            connections.registerAll(again, settings.presenceTtl(), now, true);
+            return null;
+        });
     }
 
     /**
@@ -141,7 +171,7 @@ public final class PresenceService {
     public void unregister(Client client, DisconnectReason reason) {
         interest.forget(client);
         pinged.remove(client);
-        PendingRemoval removal = new PendingRemoval(client, reason);
+        PendingRemoval removal = new PendingRemoval(client, reason, chatIds(client));
         try {
             remove(removal);
         } catch (RuntimeException e) {
@@ -151,7 +181,7 @@ public final class PresenceService {
         }
     }
 
-    /** Retries removals that failed while Redis was away. */
+    /** Retries removals that failed while Redis was away; each that succeeds publishes what it implies, once. */
     public void retryPendingRemovals() {
         PendingRemoval removal;
         while ((removal = pendingRemovals.peek()) != null) {
@@ -161,25 +191,54 @@ public final class PresenceService {
     }
 
     /**
-     * Registers again every live socket of this node (after Redis came back without them).
+     * A socket registered again by {@link #registerAgain}.
      *
-     * @param announce publish {@code presence:online} for users Redis no longer has online
+     * @param record  its connection record
+     * @param chatIds the chats it is in
      */
-    public void registerAll(Collection<Client> clients, boolean announce) {
+    public record Registered(ConnectionRecord record, Set<String> chatIds) {
+    }
+
+    /**
+     * Registers again, in pipelined pages, every live socket of this node, after Redis came back without them or as
+     * another process. After a restart (or failover) it registers silently, and also the sockets whose removal is
+     * still pending, so that their removal, retried later, finds them and publishes each user's offline once, whatever
+     * the new Redis kept.
+     *
+     * @param restarted Redis is a new process; else it kept its data, and a user it no longer has online (cleaned
+     *                  meanwhile) is announced
+     * @return the sockets registered, for their chats to be joined again
+     */
+    public List<Registered> registerAgain(Collection<Client> live, boolean restarted) {
+        recoveries.incrementAndGet();
         Instant now = clock.instant();
         List<Registration> registrations = new ArrayList<>();
-        for (Client client : clients) {
+        List<Registered> sockets = new ArrayList<>();
+        for (Client client : live) {
             if (!client.isEnded()) {
                 registrations.add(registration(client, now));
+                sockets.add(new Registered(client.record(), chatIds(client)));
             }
         }
-        for (int from = 0; from < registrations.size(); from += 500) {
-            List<Registration> page = registrations.subList(from, Math.min(registrations.size(), from + 500));
+        if (restarted) {
+            for (PendingRemoval removal : pendingRemovals) {
+                registrations.add(registration(removal.client(), now));
+                sockets.add(new Registered(removal.client().record(), removal.chatIds()));
+            }
+        }
+        for (int from = 0; from < registrations.size(); from += REGISTRATION_PAGE) {
+            List<Registration> page = registrations.subList(from, Math.min(registrations.size(), from + REGISTRATION_PAGE));
             metrics.redis(() -> {
-                connections.registerAll(page, settings.presenceTtl(), now, announce);
+                connections.registerAll(page, settings.presenceTtl(), now, !restarted);
                 return null;
             });
         }
+        return sockets;
+    }
+
+    /** Whether this node registered the socket and has not removed it (it may be opening, live, or pending removal). */
+    public boolean isRegisteredHere(String socketId) {
+        return registered.contains(socketId);
     }
 
     /** Sockets whose last {@code presence:ping} is older than the TTL, as of {@code nowMillis}. */
@@ -194,6 +253,17 @@ public final class PresenceService {
     private void remove(PendingRemoval removal) {
         Client client = removal.client();
         metrics.redis(() -> connections.unregister(client.record(), removal.reason().presenceReason(), clock.instant()));
+        registered.remove(client.socketId());
+    }
+
+    private static Set<String> chatIds(Client client) {
+        Set<String> chats = new LinkedHashSet<>();
+        for (String room : client.rooms()) {
+            if (RoomService.isChatRoom(room)) {
+                chats.add(RoomService.chatIdOf(room));
+            }
+        }
+        return chats;
     }
 
     private Registration registration(Client client, Instant now) {
@@ -201,6 +271,7 @@ public final class PresenceService {
                                 new PresenceEntry(client.record().serverId(), client.record().connectedAt(), now.toString()));
     }
 
-    private record PendingRemoval(Client client, DisconnectReason reason) {
+    /** A removal that failed while Redis was away; the chats are those the socket was in when it ended. */
+    private record PendingRemoval(Client client, DisconnectReason reason, Set<String> chatIds) {
     }
 }

@@ -1,6 +1,9 @@
 package dev.gateway.server.room;
 
+import java.util.function.Function;
+
 import dev.gateway.protocol.store.Rooms;
+import dev.gateway.protocol.store.StreamId;
 import dev.gateway.server.client.Client;
 
 /**
@@ -9,12 +12,22 @@ import dev.gateway.server.client.Client;
  * holds a member.
  */
 public final class RoomService {
+    private static final String CHAT_PREFIX = Rooms.chat("");
+
     private final LocalRooms local;
     private final RoomChannels channels;
+    private final RoomFanout fanout;
+    private final Function<String, StreamId> newestStored;
 
-    public RoomService(LocalRooms local, RoomChannels channels) {
+    /**
+     * @param newestStored the id of the newest message stored in a chat (chatId to id), read when a chat room gets
+     *                     its first local member: the node delivers what follows it
+     */
+    public RoomService(LocalRooms local, RoomChannels channels, RoomFanout fanout, Function<String, StreamId> newestStored) {
         this.local = local;
         this.channels = channels;
+        this.fanout = fanout;
+        this.newestStored = newestStored;
     }
 
     public static String userRoom(String userId) {
@@ -29,17 +42,41 @@ public final class RoomService {
         return Rooms.chat(chatId);
     }
 
+    /** Whether the room is a chat's, whose messages are stored. */
+    public static boolean isChatRoom(String room) {
+        return room.startsWith(CHAT_PREFIX);
+    }
+
+    /** The chat id of a chat room. */
+    public static String chatIdOf(String room) {
+        return room.substring(CHAT_PREFIX.length());
+    }
+
     /** Joins the rooms every socket is in. */
     public void joinPersonalRooms(Client client) {
         join(client, userRoom(client.userId()));
         client.principal().roleContextId().ifPresent(role -> join(client, roleRoom(role)));
     }
 
-    /** @return true when the socket was not in the room before */
+    /**
+     * @return true when the socket was not in the room before
+     * @throws RuntimeException when Redis cannot tell where a new chat room's stream ends; the socket is not in the
+     *                          room then
+     */
     public boolean join(Client client, String room) {
         boolean wasMember = client.rooms().contains(room);
         if (local.join(client, room)) {
+            fanout.opened(room);
             channels.reconcile(room);
+            if (isChatRoom(room)) {
+                try {
+                    // before the join is acked: whatever is stored after it reaches the socket, live or caught up
+                    fanout.baseline(room, newestStored.apply(chatIdOf(room)));
+                } catch (RuntimeException e) {
+                    leave(client, room);
+                    throw e;
+                }
+            }
         }
         return !wasMember;
     }
@@ -48,6 +85,7 @@ public final class RoomService {
     public boolean leave(Client client, String room) {
         boolean wasMember = client.rooms().contains(room);
         if (local.leave(client, room)) {
+            fanout.closed(room);
             channels.reconcile(room);
         }
         return wasMember;
