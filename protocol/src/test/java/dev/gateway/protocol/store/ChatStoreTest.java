@@ -188,6 +188,59 @@ class ChatStoreTest {
     }
 
     @Test
+    void theLastIdOfAChatWithoutStreamIsZero() {
+        assertThat(chats.lastId("nothing-here"), is(StreamId.ZERO));
+    }
+
+    @Test
+    void theLastIdIsTheNewestEverStoredEvenWhenItWasDeleted() {
+        List<String> ids = sendMessages("c1", 3);
+        redis.xdel("chat:c1:messages", new StreamEntryID(ids.get(2)));
+
+        assertThat(chats.lastId("c1"), is(StreamId.parse(ids.get(2))));
+    }
+
+    @Test
+    void sinceEachReadsSeveralChatsInOneCall() {
+        List<String> c1 = sendMessages("c1", 3);
+        List<String> c2 = sendMessages("c2", 2);
+
+        Map<String, ChatStore.Since> read = chats.sinceEach(Map.of("c1", StreamId.parse(c1.get(0)), "c2", StreamId.ZERO,
+                                                                   "c3", StreamId.ZERO), 100);
+
+        assertThat(read.get("c1").messages().stream().map(ChatMessage::id).toList(), is(c1.subList(1, 3)));
+        assertThat(read.get("c2").messages().stream().map(ChatMessage::id).toList(), is(c2));
+        assertThat(read.get("c2").recovered(), is(true));
+        assertThat(read.get("c3").messages(), is(empty()));
+    }
+
+    @Test
+    void sinceEachPagesAndSaysWhetherMoreFollow() {
+        List<String> c1 = sendMessages("c1", 5);
+
+        ChatStore.Since page = chats.sinceEach(Map.of("c1", StreamId.ZERO), 2).get("c1");
+
+        assertThat(page.messages().stream().map(ChatMessage::id).toList(), is(c1.subList(0, 2)));
+        assertThat(page.hasMore(), is(true));
+    }
+
+    @Test
+    void rejoinAllRecordsTheJoinsSilently() throws Exception {
+        try (ChannelRecorder room = REDIS.record(ROOM_C1)) {
+            chats.rejoinAll(List.of(new ChatStore.Membership("s1", "c1", "alice"), new ChatStore.Membership("s2", "c1", "alice"),
+                                    new ChatStore.Membership("s1", "c1", "alice")));
+
+            assertThat(room.published(), is(empty()));
+        }
+        assertThat(redis.hget("chat:c1:users", "alice"), is("2"));
+        assertThat(redis.smembers("ws:connection-chats:s1"), is(java.util.Set.of("c1")));
+        try (ChannelRecorder room = REDIS.record(ROOM_C1)) {
+            assertThat(chats.join("s3", "c1", "alice", joined("c1", "alice")), is(false));
+            assertThat(room.published(), is(empty()));
+        }
+    }
+
+    @Test
     void aUsersFirstSocketJoiningPublishesUserJoined() throws Exception {
         try (ChannelRecorder room = REDIS.record(ROOM_C1)) {
             boolean first = chats.join("s1", "c1", "alice", joined("c1", "alice"));

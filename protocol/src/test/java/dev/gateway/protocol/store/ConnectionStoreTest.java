@@ -204,6 +204,23 @@ class ConnectionStoreTest {
     }
 
     @Test
+    void unregisterSilentlyRemovesTheLastSocketWithoutPublishing() throws Exception {
+        ConnectionRecord s1 = socket("s1", "alice", "laptop", "node-a");
+        store.register(registration(s1), PRESENCE_TTL, NOW, true);
+        redis.sadd("ws:connection-chats:s1", "c1");
+        redis.hset("chat:c1:users", "alice", "1");
+        try (ChannelRecorder published = REDIS.record(RedisKeys.PRESENCE_CHANNEL, "gw:room:chat:c1")) {
+            Removal removal = store.unregisterSilently(s1);
+
+            assertThat(removal, is(Removal.WENT_OFFLINE));
+            assertThat(published.published(), is(empty()));
+        }
+        assertThat(redis.zscore("presence:online", "alice"), is((Double) null));
+        assertThat(redis.exists("ws:connection:s1"), is(false));
+        assertThat(redis.hget("chat:c1:users", "alice"), is((String) null));
+    }
+
+    @Test
     void unregisteringTwicePublishesOnce() throws Exception {
         ConnectionRecord s1 = socket("s1", "alice");
         store.register(registration(s1), PRESENCE_TTL, NOW, true);
