@@ -133,7 +133,9 @@ public final class Gateway {
         ConnectionStore connections = new ConnectionStore(redis, mapper);
         PresenceStore presenceStore = new PresenceStore(redis, mapper, connections);
         NodeStore nodes = new NodeStore(redis, mapper, connections);
-        ChatStore chatStore = new ChatStore(redis);
+        ChatStore chatStore = new ChatStore(redis, settings.chatDurability() == GatewaySettings.ChatDurability.REPLICATED
+                                                   ? Optional.of(replicationWait(settings.redisTimeout()))
+                                                   : Optional.empty());
 
         this.hub = new ClientHub();
         GatewayMetrics metrics = new GatewayMetrics(Metrics.globalRegistry(), hub);
@@ -187,6 +189,7 @@ public final class Gateway {
         this.presence = presence;
         this.startLine = "event=started node=" + settings.nodeId() + " redis=" + endpoint.masked() + " auth=" + verifier.mode()
                 + " presence-notify=" + settings.presenceNotify().name().toLowerCase(java.util.Locale.ROOT)
+                + " chat-durability=" + settings.chatDurability().name().toLowerCase(java.util.Locale.ROOT)
                 + " dev-mode=" + settings.devMode();
     }
 
@@ -339,6 +342,11 @@ public final class Gateway {
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.DEBUG, "event=task-failed task={0} error=\"{1}\"", name, e.toString());
         }
+    }
+
+    /** WAIT's own limit, a little below the command timeout, so that its answer arrives before the read gives up. */
+    private static Duration replicationWait(Duration redisTimeout) {
+        return Duration.ofMillis(Math.max(100, redisTimeout.toMillis() * 4 / 5));
     }
 
     private static RedisClient openPool(RedisConnector connector, int size) {

@@ -33,9 +33,19 @@ public final class ChatStore {
     private static final LuaScript SINCE = LuaScript.load("chat-since.lua");
 
     private final RedisClient redis;
+    private final Optional<Duration> replicationWait;
 
     public ChatStore(RedisClient redis) {
+        this(redis, Optional.empty());
+    }
+
+    /**
+     * @param replicationWait with a value, {@link #send} also waits (Redis {@code WAIT}) this long at most for one
+     *                        replica to confirm the message, and fails with {@link NotReplicatedException} otherwise
+     */
+    public ChatStore(RedisClient redis, Optional<Duration> replicationWait) {
         this.redis = redis;
+        this.replicationWait = replicationWait;
     }
 
     /**
@@ -69,7 +79,26 @@ public final class ChatStore {
         List<String> args = List.of(Integer.toString(STREAM_MAXLEN), senderId, content, type, clientMsgId.orElse(""), createdAt,
                                     Long.toString(CLIENT_MSG_ID_TTL.toSeconds()),
                                     RedisKeys.roomChannel("chat:" + chatId), roomMessagePrefix, roomMessageSuffix);
-        List<?> result = (List<?>) SEND.eval(redis, keys, args);
+        if (replicationWait.isEmpty()) {
+            return stored((List<?>) SEND.eval(redis, keys, args));
+        }
+        // WAIT counts the replicas that have this connection's writes: the script and WAIT share one pipeline
+        Response<Object> result;
+        Response<Long> replicas;
+        try (Pipeline pipeline = redis.pipelined()) {
+            SEND.prepare(pipeline);
+            result = SEND.eval(pipeline, keys, args);
+            replicas = pipeline.waitReplicas(1, replicationWait.get().toMillis());
+            pipeline.sync();
+        }
+        Stored stored = stored((List<?>) result.get());
+        if (replicas.get() < 1) {
+            throw new NotReplicatedException(stored);
+        }
+        return stored;
+    }
+
+    private static Stored stored(List<?> result) {
         return new Stored((String) result.get(0), (String) result.get(1), Long.valueOf(1).equals(result.get(2)));
     }
 

@@ -29,6 +29,8 @@ if KEYS[2] ~= '' then
                 end
             end
         end
+        -- a write, so that a WAIT after this script (replicated durability) also covers the first message's store
+        redis.call('SET', KEYS[2], first, 'KEEPTTL')
         return {first, createdAt, 0}
     end
 end

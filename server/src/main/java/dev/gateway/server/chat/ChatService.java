@@ -11,6 +11,7 @@ import dev.gateway.protocol.event.ProtocolException;
 import dev.gateway.protocol.event.ServerEvent;
 import dev.gateway.protocol.event.ServerEvent.ChatMessage;
 import dev.gateway.protocol.store.ChatStore;
+import dev.gateway.protocol.store.NotReplicatedException;
 import dev.gateway.protocol.store.RoomMessage;
 import dev.gateway.server.bus.DomainEvent;
 import dev.gateway.server.bus.EventBus;
@@ -113,6 +114,10 @@ public final class ChatService {
         try {
             stored = metrics.redis(() -> store.send(chatId, client.userId(), content, type, clientMsgId, createdAt,
                                                     template.substring(0, at), template.substring(at + ID_PLACEHOLDER.length())));
+        } catch (NotReplicatedException e) {
+            LOG.log(System.Logger.Level.WARNING, "event=message-not-replicated chat={0} user={1} message={2}",
+                    chatId, client.userId(), e.stored().messageId());
+            throw new ProtocolException(ErrorCode.INTERNAL, "not replicated");
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "event=message-not-stored chat={0} user={1} error=\"{2}\"",
                     chatId, client.userId(), e.getMessage());

@@ -32,6 +32,7 @@ public final class EnvironmentAliases {
             Map.entry("OUTBOUND_QUEUE_FRAMES", "gateway.outbound-queue-frames"),
             Map.entry("PRESENCE_NOTIFY", "gateway.presence-notify"),
             Map.entry("CHAT_MEMBERSHIP", "gateway.chat-membership"),
+            Map.entry("CHAT_DURABILITY", "gateway.chat-durability"),
             Map.entry("NODE_HEARTBEAT_SECONDS", "gateway.node-heartbeat-seconds"),
             Map.entry("NODE_TTL_SECONDS", "gateway.node-ttl-seconds"),
             Map.entry("SOCKETIO_PING_INTERVAL_MILLIS", "gateway.socketio.ping-interval-millis"),

@@ -31,6 +31,7 @@ import io.helidon.config.Config;
  * @param outboundQueueFrames frames queued for one socket before it is closed 4503
  * @param presenceNotify      who hears about presence changes
  * @param chatMembership      who may join a chat
+ * @param chatDurability      when a chat message counts as accepted
  * @param nodeHeartbeat       how often this node rewrites its {@code ws:node} record
  * @param nodeTtl             TTL of the {@code ws:node} record
  */
@@ -49,6 +50,7 @@ public record GatewaySettings(String nodeId,
                               int outboundQueueFrames,
                               PresenceNotify presenceNotify,
                               ChatMembership chatMembership,
+                              ChatDurability chatDurability,
                               Duration nodeHeartbeat,
                               Duration nodeTtl) {
 
@@ -66,6 +68,14 @@ public record GatewaySettings(String nodeId,
         OPEN,
         /** Only the users in {@code chat:{chatId}:members}. */
         REDIS
+    }
+
+    /** When {@code chat:send} answers {@code ACCEPTED}. */
+    public enum ChatDurability {
+        /** Once the master stored the message. */
+        LOCAL,
+        /** Once a replica confirmed it too (Redis {@code WAIT}): it survives the loss of the master. */
+        REPLICATED
     }
 
     /**
@@ -115,6 +125,7 @@ public record GatewaySettings(String nodeId,
                                    positive(gateway, "outbound-queue-frames"),
                                    choice(gateway, "presence-notify", PresenceNotify.class),
                                    choice(gateway, "chat-membership", ChatMembership.class),
+                                   choice(gateway, "chat-durability", ChatDurability.class),
                                    nodeHeartbeat,
                                    nodeTtl);
     }

@@ -13,7 +13,7 @@ import redis.clients.jedis.UnifiedJedis;
  * before the node counts as available again, so that sockets opened afterwards meet a Redis that knows the node's
  * live sockets again.
  * <pre>
- *  AVAILABLE ──(check fails twice in a row)──► UNAVAILABLE ──(answers; recovery done)──► AVAILABLE
+ *  AVAILABLE ──(no answer, on a fresh connection too)──► UNAVAILABLE ──(answers; recovery done)──► AVAILABLE
  *      │                                           ▲    │
  *      └──(answers with another run_id)──► RECOVERING ──(recovery fails)┘
  * </pre>
@@ -81,6 +81,9 @@ public final class RedisMonitor {
         if (runId.isPresent() && !runId.equals(current)) {
             restartSeen = true;
             recoveryDue = true;
+        }
+        if (recoveryDue) {
+            dropIdleConnections.run(); // they reached the process that went away
         }
         runId = current;
         if (recoveryDue) {

@@ -1,5 +1,6 @@
 package dev.gateway.server.presence;
 
+import java.net.SocketTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,6 +25,8 @@ import dev.gateway.server.config.GatewaySettings;
 import dev.gateway.server.config.GatewaySettings.PresenceNotify;
 import dev.gateway.server.observe.GatewayMetrics;
 import dev.gateway.server.room.RoomService;
+
+import redis.clients.jedis.exceptions.JedisConnectionException;
 
 /**
  * Presence: registers sockets in Redis, refreshes them on {@code presence:ping}, follows users for sockets, and
@@ -76,11 +79,30 @@ public final class PresenceService {
         Instant now = clock.instant();
         registered.add(client.socketId());
         try {
-            metrics.redis(() -> connections.register(registration(client, now), settings.presenceTtl(), now, true));
+            try {
+                metrics.redis(() -> connections.register(registration(client, now), settings.presenceTtl(), now, true));
+            } catch (JedisConnectionException e) {
+                if (timedOut(e)) {
+                    throw e;
+                }
+                // a pooled connection that died with a Redis restart the node has not noticed yet: check now (which
+                // drops the dead connections and recovers) and try once more; registering twice publishes once
+                verifyRedis.run();
+                metrics.redis(() -> connections.register(registration(client, now), settings.presenceTtl(), now, true));
+            }
         } catch (RuntimeException e) {
             registered.remove(client.socketId());
             throw e;
         }
+    }
+
+    private static boolean timedOut(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SocketTimeoutException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
