@@ -26,7 +26,7 @@ public final class RedisSentinels implements AutoCloseable {
 
     private final List<RedisProcess> servers = new ArrayList<>();
     private final List<RedisProcess> sentinels = new ArrayList<>();
-    private RedisProcess master;
+    private volatile RedisProcess master;
 
     private RedisSentinels() {
     }
@@ -76,6 +76,17 @@ public final class RedisSentinels implements AutoCloseable {
         RedisProcess old = master;
         old.kill();
         return awaitPromotionOf(replica(), old);
+    }
+
+    /**
+     * Starts the killed server again, as a supervisor would, and waits until the Sentinels have made it a replica of
+     * the new master and it is in sync (a master without replica cannot confirm replicated writes).
+     */
+    public void restartKilled() {
+        RedisProcess old = replica();
+        old.restart();
+        Poll.eventually(old + " a replica in sync again", () -> info(old, "replication").get("master_link_status"), is("up"),
+                        Duration.ofSeconds(30));
     }
 
     /** {@code SENTINEL FAILOVER}: the replica is promoted and the old master becomes its replica. */

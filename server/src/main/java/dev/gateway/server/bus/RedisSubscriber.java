@@ -42,6 +42,7 @@ public final class RedisSubscriber implements RoomChannels {
     private static final System.Logger LOG = System.getLogger(RedisSubscriber.class.getName());
     private static final Duration PING_INTERVAL = Duration.ofSeconds(2);
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(6);
+    private static final Duration MASTER_CHECK = Duration.ofMillis(100);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(1);
     private static final String ROOM_PREFIX = RedisKeys.roomChannel("");
 
@@ -88,6 +89,7 @@ public final class RedisSubscriber implements RoomChannels {
         running = true;
         thread = Thread.ofPlatform().name("redis-subscriber").daemon().start(this::run);
         scheduler.scheduleWithFixedDelay(this::ping, PING_INTERVAL.toMillis(), PING_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(this::followMaster, MASTER_CHECK.toMillis(), MASTER_CHECK.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     public void stop() {
@@ -194,20 +196,22 @@ public final class RedisSubscriber implements RoomChannels {
 
     private void ping() {
         JedisPubSub listener = pubSub;
-        if (listener == null || !subscribed) {
-            return;
+        if (listener != null && subscribed) {
+            withLock(listener::ping);
         }
+    }
+
+    /**
+     * With Sentinel: moves to the master the command pool follows as soon as it switched (a memory read, no round
+     * trip), since what is published on the new master no longer reaches this connection.
+     */
+    private void followMaster() {
         Optional<HostAndPort> master = connector.knownMaster();
-        if (master.isPresent() && !master.get().equals(connectedTo)) {
-            // a failover moved the master: what is published there no longer reaches this connection
+        Connection connection = current;
+        if (master.isPresent() && connection != null && subscribed && !master.get().equals(connectedTo)) {
             LOG.log(System.Logger.Level.INFO, "event=redis-master-moved from={0} to={1}", connectedTo, master.get());
-            Connection connection = current;
-            if (connection != null) {
-                connection.close();
-            }
-            return;
+            connection.close();
         }
-        withLock(listener::ping);
     }
 
     private void withLock(Runnable action) {
