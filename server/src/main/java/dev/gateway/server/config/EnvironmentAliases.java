@@ -28,6 +28,8 @@ public final class EnvironmentAliases {
             Map.entry("HEARTBEAT_INTERVAL_SECONDS", "gateway.heartbeat-interval-seconds"),
             Map.entry("PRESENCE_TTL_SECONDS", "gateway.presence-ttl-seconds"),
             Map.entry("MAX_FRAME_BYTES", "gateway.max-frame-bytes"),
+            Map.entry("HANDSHAKE_TIMEOUT_MILLIS", "gateway.handshake-timeout-millis"),
+            Map.entry("MAX_CONNECTIONS", "gateway.max-connections"),
             Map.entry("RATE_LIMIT_PER_SECOND", "gateway.rate-limit-per-second"),
             Map.entry("OUTBOUND_QUEUE_FRAMES", "gateway.outbound-queue-frames"),
             Map.entry("PRESENCE_NOTIFY", "gateway.presence-notify"),

@@ -90,7 +90,7 @@ public final class ClientLifecycle {
                                    metrics::frameOut);
         Client client = new Client(record, principal, transport, outbox,
                                    new TokenBucket(settings.rateLimitPerSecond(), RATE_LIMIT_PERSISTENCE_SECONDS, now.toEpochMilli()),
-                                   new MessageAssembler(settings.maxMessageBytes()),
+                                   new MessageAssembler(),
                                    () -> end(self[0], DisconnectReason.SLOW_CONSUMER, "slow consumer: outbound queue overflowed"),
                                    now.toEpochMilli());
         self[0] = client;

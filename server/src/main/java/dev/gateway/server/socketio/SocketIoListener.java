@@ -13,7 +13,6 @@ import dev.gateway.protocol.event.SocketIoCodec;
 import dev.gateway.protocol.event.SocketIoCodec.Packet;
 import dev.gateway.server.client.Client;
 import dev.gateway.server.client.DisconnectReason;
-import dev.gateway.server.client.MessageAssembler;
 import dev.gateway.server.client.OutboundFrame;
 import dev.gateway.server.client.Transport;
 import dev.gateway.server.node.ClientLifecycle;
@@ -98,10 +97,10 @@ final class SocketIoListener implements WsListener {
     @Override
     public void onOpen(WsSession session) {
         if (upgrading != null) {
-            upgradeSocket = new WsTransport(session, Thread.currentThread(), remoteAddress(session));
+            upgradeSocket = new WsTransport(session, remoteAddress(session));
             return;
         }
-        ws = new WsTransport(session, Thread.currentThread(), remoteAddress(session));
+        ws = new WsTransport(session, remoteAddress(session));
         transport = new SocketIoTransport(ws, codec);
         SocketIoSettings settings = endpoint.settings;
         send(codec.open(ClientLifecycle.newSocketId(), settings.pingInterval().toMillis(), settings.pingTimeout().toMillis(),
@@ -192,8 +191,6 @@ final class SocketIoListener implements WsListener {
             if (message.isPresent()) {
                 handle(current, message.get());
             }
-        } catch (MessageAssembler.TooBigException e) {
-            endpoint.lifecycle.end(current, DisconnectReason.MESSAGE_TOO_BIG, "message too big");
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "event=message-failed socket=" + current.socketId(), e);
         }
@@ -214,11 +211,9 @@ final class SocketIoListener implements WsListener {
         }
         try {
             current.inbound(endpoint.clock.millis());
-            if (current.assembler().addBinary(buffer.available(), last)) {
+            if (last) {
                 endpoint.router.onBinary(current);
             }
-        } catch (MessageAssembler.TooBigException e) {
-            endpoint.lifecycle.end(current, DisconnectReason.MESSAGE_TOO_BIG, "message too big");
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "event=message-failed socket=" + current.socketId(), e);
         }
@@ -291,7 +286,8 @@ final class SocketIoListener implements WsListener {
         Client current = client;
         if (current != null) {
             LOG.log(System.Logger.Level.DEBUG, "event=connection-error socket={0} error={1}", current.socketId(), t.toString());
-            endpoint.lifecycle.end(current, DisconnectReason.CONNECTION_LOST, "connection error");
+            DisconnectReason reason = WsTransport.disconnectReason(t);
+            endpoint.lifecycle.end(current, reason, reason == DisconnectReason.CONNECTION_LOST ? "connection lost" : t.getMessage());
         }
     }
 

@@ -7,7 +7,6 @@ import java.util.Optional;
 
 import dev.gateway.server.client.Client;
 import dev.gateway.server.client.DisconnectReason;
-import dev.gateway.server.client.MessageAssembler;
 import dev.gateway.server.gateway.EventRouter;
 import dev.gateway.server.node.ClientLifecycle;
 
@@ -55,7 +54,7 @@ final class GatewayWsListener implements WsListener {
 
     @Override
     public void onOpen(WsSession session) {
-        transport = new WsTransport(session, Thread.currentThread(), remoteAddress(session));
+        transport = new WsTransport(session, remoteAddress(session));
         try {
             client = lifecycle.open(accepted.principal(), accepted.deviceId(), accepted.deviceName(), accepted.userAgent(),
                                     transport);
@@ -81,8 +80,6 @@ final class GatewayWsListener implements WsListener {
             if (message.isPresent()) {
                 router.onText(client, message.get());
             }
-        } catch (MessageAssembler.TooBigException e) {
-            lifecycle.end(client, DisconnectReason.MESSAGE_TOO_BIG, "message too big");
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "event=message-failed socket=" + client.socketId(), e);
         }
@@ -95,11 +92,9 @@ final class GatewayWsListener implements WsListener {
         }
         try {
             client.inbound(clock.millis());
-            if (client.assembler().addBinary(buffer.available(), last)) {
+            if (last) {
                 router.onBinary(client);
             }
-        } catch (MessageAssembler.TooBigException e) {
-            lifecycle.end(client, DisconnectReason.MESSAGE_TOO_BIG, "message too big");
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "event=message-failed socket=" + client.socketId(), e);
         }
@@ -122,21 +117,21 @@ final class GatewayWsListener implements WsListener {
         }
     }
 
+    /** The client's close frame (the connection has answered it). */
     @Override
     public void onClose(WsSession session, int status, String reason) {
-        if (transport != null) {
-            transport.answerClose(WsCloseCodes.NORMAL_CLOSE);
-        }
         if (client != null) {
             lifecycle.end(client, DisconnectReason.CLIENT_CLOSED, "client closed");
         }
     }
 
+    /** The connection ended without the client's close: TCP dropped, or a protocol violation it closed (1002/1007/1009). */
     @Override
     public void onError(WsSession session, Throwable t) {
         if (client != null) {
             LOG.log(System.Logger.Level.DEBUG, "event=connection-error socket={0} error={1}", client.socketId(), t.toString());
-            lifecycle.end(client, DisconnectReason.CONNECTION_LOST, "connection error");
+            DisconnectReason reason = WsTransport.disconnectReason(t);
+            lifecycle.end(client, reason, reason == DisconnectReason.CONNECTION_LOST ? "connection lost" : t.getMessage());
         }
     }
 

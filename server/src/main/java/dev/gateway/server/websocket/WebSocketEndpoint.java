@@ -23,6 +23,8 @@ import io.helidon.webserver.websocket.WsRouting;
  */
 public final class WebSocketEndpoint {
     public static final String PATH = "/ws";
+    private static final String BAD_UPGRADE = "{\"error\":\"bad_request\",\"message\":\"a WebSocket upgrade is a GET with "
+            + "Connection: Upgrade, Upgrade: websocket, Sec-WebSocket-Version: 13, a Sec-WebSocket-Key and no body\"}";
 
     private final HandshakeAuthenticator authenticator;
     private final ClientLifecycle lifecycle;
@@ -54,10 +56,20 @@ public final class WebSocketEndpoint {
             if (handshake instanceof Handshake.Refused refused) {
                 authenticator.record(refused);
                 res.status(Status.create(refused.status())).send(refused.body());
+            } else if (req.headers().contains(HeaderNames.UPGRADE)) {
+                // an upgrade the server did not take (an Upgrade value other than websocket, or a request body)
+                res.status(Status.BAD_REQUEST_400).send(BAD_UPGRADE);
             } else {
                 res.status(Status.UPGRADE_REQUIRED_426)
                         .header(HeaderNames.UPGRADE, "websocket")
                         .send("{\"error\":\"upgrade-required\",\"message\":\"connect with a WebSocket upgrade\"}");
+            }
+        }).any(PATH, (req, res) -> {
+            // an upgrade with a body never reaches the upgrader (which answers 400 to any other method itself)
+            if (req.headers().contains(HeaderNames.UPGRADE)) {
+                res.status(Status.BAD_REQUEST_400).header(HeaderValues.CONTENT_TYPE_JSON).send(BAD_UPGRADE);
+            } else {
+                res.next();
             }
         });
     }
