@@ -69,6 +69,7 @@ public final class ConnectionGuard implements ServerConnectionSelector {
     private final AtomicInteger open = new AtomicInteger();
     private final Map<ConnectionContext, Deadline> deadlines = new ConcurrentHashMap<>();
     private final AtomicLong refused = new AtomicLong();
+    private final AtomicLong timedOut = new AtomicLong();
     private volatile long lastWarningMillis = Long.MIN_VALUE;
 
     /**
@@ -93,6 +94,16 @@ public final class ConnectionGuard implements ServerConnectionSelector {
     /** Open connections now (refused ones not counted). */
     public int open() {
         return open.get();
+    }
+
+    /** Connections refused over the cap so far. */
+    public long refused() {
+        return refused.get();
+    }
+
+    /** Connections closed so far because their request headers were late. */
+    public long timedOut() {
+        return timedOut.get();
     }
 
     @Override
@@ -178,6 +189,7 @@ public final class ConnectionGuard implements ServerConnectionSelector {
         @Override
         public void run() {
             if (deadlines.remove(ctx, this)) {
+                timedOut.incrementAndGet();
                 LOG.log(System.Logger.Level.DEBUG, "event=handshake-timeout peer={0} timeout-ms={1}", ctx.remotePeer().host(),
                         Long.toString(handshakeTimeout.toMillis()));
                 try {

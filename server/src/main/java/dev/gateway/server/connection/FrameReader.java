@@ -71,54 +71,77 @@ final class FrameReader {
     InboundFrame next() throws ProtocolViolation {
         while (true) {
             skipUnread();
-            int first = reader.read() & 0xFF; // an idle connection parks here, in as shallow a stack as Helidon allows
-            int second = reader.read() & 0xFF;
-            boolean fin = (first & 0x80) != 0;
-            int opcode = first & 0x0F;
-            boolean control = (opcode & 0x08) != 0;
-            boolean masked = (second & 0x80) != 0;
-            int shortLength = second & 0x7F;
-            long length = shortLength == 126 ? readUnsigned(2) : shortLength == 127 ? readUnsigned(8) : shortLength;
-            // a frame refused below is skipped unread, so that the peer's close after it can still be found
-            unread = length < 0 ? 0 : (masked ? MASK_BYTES : 0) + length;
-            if ((first & 0x70) != 0) {
-                throw new ProtocolViolation(PROTOCOL_ERROR, "reserved bits set");
+            InboundFrame frame = frame(reader.read() & 0xFF);
+            if (frame != null) {
+                return frame;
             }
-            if (control ? opcode > PONG : opcode > BINARY) {
-                throw new ProtocolViolation(PROTOCOL_ERROR, "reserved opcode");
-            }
-            if (!masked) {
-                throw new ProtocolViolation(PROTOCOL_ERROR, "unmasked client frame");
-            }
-            if (control && !fin) {
-                throw new ProtocolViolation(PROTOCOL_ERROR, "fragmented control frame");
-            }
-            if (control && length > MAX_CONTROL_PAYLOAD) {
-                throw new ProtocolViolation(PROTOCOL_ERROR, "control frame over 125 bytes");
-            }
-            if (length < 0) {
-                throw new ProtocolViolation(PROTOCOL_ERROR, "frame length over 2^63");
-            }
-            if (discarding) {
-                if (opcode == CLOSE) {
-                    unread = 0;
-                    readPayload((int) length);
-                    return new InboundFrame.Close(NO_STATUS, "");
-                }
-                continue;
-            }
-            if (!control) {
-                checkSequence(opcode, length);
-            }
-            unread = 0;
-            byte[] payload = readPayload((int) length);
-            return switch (opcode) {
-                case CLOSE -> close(payload);
-                case PING -> new InboundFrame.Ping(payload);
-                case PONG -> new InboundFrame.Pong(payload);
-                default -> data(opcode, payload, fin);
-            };
         }
+    }
+
+    /**
+     * Skips what is left of a refused frame. Before reading the first byte of the next frame (which the connection
+     * reads itself, so that it waits for it in as shallow a stack as Helidon allows).
+     */
+    void skipUnread() {
+        while (unread > 0) {
+            int chunk = (int) Math.min(unread, SKIP_CHUNK);
+            reader.skip(chunk);
+            unread -= chunk;
+        }
+    }
+
+    /**
+     * Reads and checks the rest of the frame whose first byte is {@code first}.
+     *
+     * @return the frame; null for a frame skipped while discarding
+     */
+    InboundFrame frame(int first) throws ProtocolViolation {
+        int second = reader.read() & 0xFF;
+        boolean fin = (first & 0x80) != 0;
+        int opcode = first & 0x0F;
+        boolean control = (opcode & 0x08) != 0;
+        boolean masked = (second & 0x80) != 0;
+        int shortLength = second & 0x7F;
+        long length = shortLength == 126 ? readUnsigned(2) : shortLength == 127 ? readUnsigned(8) : shortLength;
+        // a frame refused below is skipped unread, so that the peer's close after it can still be found
+        unread = length < 0 ? 0 : (masked ? MASK_BYTES : 0) + length;
+        if ((first & 0x70) != 0) {
+            throw new ProtocolViolation(PROTOCOL_ERROR, "reserved bits set");
+        }
+        if (control ? opcode > PONG : opcode > BINARY) {
+            throw new ProtocolViolation(PROTOCOL_ERROR, "reserved opcode");
+        }
+        if (!masked) {
+            throw new ProtocolViolation(PROTOCOL_ERROR, "unmasked client frame");
+        }
+        if (control && !fin) {
+            throw new ProtocolViolation(PROTOCOL_ERROR, "fragmented control frame");
+        }
+        if (control && length > MAX_CONTROL_PAYLOAD) {
+            throw new ProtocolViolation(PROTOCOL_ERROR, "control frame over 125 bytes");
+        }
+        if (length < 0) {
+            throw new ProtocolViolation(PROTOCOL_ERROR, "frame length over 2^63");
+        }
+        if (discarding) {
+            if (opcode == CLOSE) {
+                unread = 0;
+                readPayload((int) length);
+                return new InboundFrame.Close(NO_STATUS, "");
+            }
+            return null;
+        }
+        if (!control) {
+            checkSequence(opcode, length);
+        }
+        unread = 0;
+        byte[] payload = readPayload((int) length);
+        return switch (opcode) {
+            case CLOSE -> close(payload);
+            case PING -> new InboundFrame.Ping(payload);
+            case PONG -> new InboundFrame.Pong(payload);
+            default -> data(opcode, payload, fin);
+        };
     }
 
     /**
@@ -222,13 +245,5 @@ final class FrameReader {
             value = value << 8 | reader.read() & 0xFF;
         }
         return value;
-    }
-
-    private void skipUnread() {
-        while (unread > 0) {
-            int chunk = (int) Math.min(unread, SKIP_CHUNK);
-            reader.skip(chunk);
-            unread -= chunk;
-        }
     }
 }

@@ -67,6 +67,7 @@ public final class WebSocketConnection implements ServerConnection, WsSession {
 
     private final ConnectionContext ctx;
     private final WsListener listener;
+    private final DataReader reader;
     private final FrameReader frames;
     private final ScheduledExecutorService scheduler;
     private final String subProtocol;
@@ -83,17 +84,31 @@ public final class WebSocketConnection implements ServerConnection, WsSession {
                         String subProtocol) {
         this.ctx = ctx;
         this.listener = listener;
+        this.reader = ctx.dataReader();
         this.frames = frames;
         this.scheduler = scheduler;
         this.subProtocol = subProtocol;
     }
 
-    /** Runs the connection on its reader thread until it ends; Helidon closes the socket when this returns. */
+    /**
+     * Runs the connection on its reader thread until it ends; Helidon closes the socket when this returns. An idle
+     * connection parks in the {@code reader.read()} below: every frame under it stays in the virtual thread's stack
+     * while it waits, so the loop reads the first byte of each frame itself and leaves the rest to {@link #received}.
+     */
     @Override
     public void handle(Limit limit) {
         try {
-            if (open()) {
-                read();
+            boolean reading = open();
+            while (reading) {
+                int first;
+                try {
+                    frames.skipUnread();
+                    first = reader.read() & 0xFF;
+                } catch (RuntimeException e) {
+                    lost(e);
+                    return;
+                }
+                reading = received(first);
             }
         } finally {
             socketClosed = true;
@@ -213,31 +228,35 @@ public final class WebSocketConnection implements ServerConnection, WsSession {
         }
     }
 
-    private void read() {
-        while (true) {
-            InboundFrame frame;
-            try {
-                frame = frames.next();
-            } catch (ProtocolViolation violation) {
-                if (closeSent && listenerEnded) {
-                    return; // a second violation while waiting for the close: nothing more to wait for
-                }
-                LOG.log(System.Logger.Level.DEBUG, "event=ws-protocol-error peer={0} code={1} reason=\"{2}\"",
-                        peer(), Integer.toString(violation.closeCode()), violation.reason());
-                fail(violation.closeCode(), violation.reason(), null);
-                continue;
-            } catch (RuntimeException e) {
-                lost(e);
-                return;
+    /**
+     * The frame that began with {@code first}: read whole, checked, then handed to the listener.
+     *
+     * @return false when the connection has ended
+     */
+    private boolean received(int first) {
+        InboundFrame frame;
+        try {
+            frame = frames.frame(first);
+        } catch (ProtocolViolation violation) {
+            if (closeSent && listenerEnded) {
+                return false; // a second violation while waiting for the close: nothing more to wait for
             }
-            if (frame instanceof InboundFrame.Close close) {
-                closedByPeer(close);
-                return;
-            }
-            if (!closeSent) {
-                deliver(frame);
-            }
+            LOG.log(System.Logger.Level.DEBUG, "event=ws-protocol-error peer={0} code={1} reason=\"{2}\"",
+                    peer(), Integer.toString(violation.closeCode()), violation.reason());
+            fail(violation.closeCode(), violation.reason(), null);
+            return true;
+        } catch (RuntimeException e) {
+            lost(e);
+            return false;
         }
+        if (frame instanceof InboundFrame.Close close) {
+            closedByPeer(close);
+            return false;
+        }
+        if (frame != null && !closeSent) {
+            deliver(frame);
+        }
+        return true;
     }
 
     private void deliver(InboundFrame frame) {

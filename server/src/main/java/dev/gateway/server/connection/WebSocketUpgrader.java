@@ -85,7 +85,8 @@ final class WebSocketUpgrader implements Http1Upgrader {
         WsListener listener = route.listener();
         Optional<Headers> responseHeaders;
         try {
-            responseHeaders = listener.onHttpUpgrade(prologue, headers);
+            // a copy: the listener keeps it only if it wants the headers later (Socket.IO, for its CONNECT packet)
+            responseHeaders = listener.onHttpUpgrade(prologue, WritableHeaders.create(headers));
         } catch (WsUpgradeException e) {
             return null;
         }
@@ -97,6 +98,9 @@ final class WebSocketUpgrader implements Http1Upgrader {
         responseHeaders.ifPresent(extra -> extra.forEach(header -> header.writeHttp1Header(response)));
         response.write(CRLF);
         ctx.dataWriter().writeNow(response);
+        // Helidon's request loop keeps these headers in its (parked) frame for the life of the connection, and
+        // through them the bytes of the request: nothing of the upgrade needs to stay
+        headers.clear();
 
         String subProtocol = responseHeaders.flatMap(extra -> extra.first(UpgradeRequest.PROTOCOL)).orElse(null);
         return new WebSocketConnection(ctx, listener, new FrameReader(ctx.dataReader(), maxFrameBytes, maxMessageBytes),

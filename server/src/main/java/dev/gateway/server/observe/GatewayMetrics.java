@@ -4,6 +4,8 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 import dev.gateway.server.auth.AuthenticationException;
@@ -12,6 +14,7 @@ import dev.gateway.server.client.DisconnectReason;
 
 import io.helidon.metrics.api.Counter;
 import io.helidon.metrics.api.DistributionSummary;
+import io.helidon.metrics.api.FunctionalCounter;
 import io.helidon.metrics.api.Gauge;
 import io.helidon.metrics.api.MeterRegistry;
 import io.helidon.metrics.api.Tag;
@@ -22,6 +25,7 @@ import io.helidon.metrics.api.Timer;
  * hot path only increments fields.
  */
 public final class GatewayMetrics {
+    private final MeterRegistry registry;
     private final Counter connects;
     private final Map<DisconnectReason, Counter> disconnects = new EnumMap<>(DisconnectReason.class);
     private final Map<AuthenticationException.Reason, Counter> authFailures = new EnumMap<>(AuthenticationException.Reason.class);
@@ -35,6 +39,7 @@ public final class GatewayMetrics {
     private final DistributionSummary heartbeatBatch;
 
     public GatewayMetrics(MeterRegistry registry, ClientHub hub) {
+        this.registry = registry;
         registry.getOrCreate(Gauge.builder("gateway.connections.open", hub, h -> (double) h.size())
                                      .description("WebSocket connections open on this node"));
         connects = registry.getOrCreate(Counter.builder("gateway.connects").description("WebSocket connections accepted"));
@@ -61,6 +66,19 @@ public final class GatewayMetrics {
         redisFailures = registry.getOrCreate(Counter.builder("gateway.redis.failures").description("Failed Redis calls"));
         heartbeatBatch = registry.getOrCreate(DistributionSummary.builder("gateway.presence.ping.batch")
                                                       .description("Sockets refreshed per pipelined Redis round trip"));
+    }
+
+    /**
+     * The node's TCP connections, HTTP and WebSocket alike: open now (against {@code MAX_CONNECTIONS}), refused over
+     * the cap, and closed because their request headers came too late ({@code HANDSHAKE_TIMEOUT_MILLIS}).
+     */
+    public void tcpConnections(IntSupplier open, LongSupplier refused, LongSupplier timedOut) {
+        registry.getOrCreate(Gauge.builder("gateway.tcp.connections.open", open, supplier -> (double) supplier.getAsInt())
+                                     .description("TCP connections open on this node, HTTP and WebSocket"));
+        registry.getOrCreate(FunctionalCounter.builder("gateway.tcp.connections.refused", refused, LongSupplier::getAsLong)
+                                     .description("TCP connections refused with 503 over MAX_CONNECTIONS"));
+        registry.getOrCreate(FunctionalCounter.builder("gateway.handshake.timeouts", timedOut, LongSupplier::getAsLong)
+                                     .description("Connections closed for request headers not complete in time"));
     }
 
     public void connected() {
