@@ -273,7 +273,11 @@ public final class ConnectionGuard implements ServerConnectionSelector {
 
         @Override
         public void close(boolean interrupt) {
-            ctx.serverSocket().close();
+            try {
+                ctx.serverSocket().close();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.TRACE, "closing a refused connection failed: {0}", e.toString());
+            }
         }
     }
 }
