@@ -188,7 +188,7 @@ public final class Gateway {
         this.webSocketConfig = WsConfig.builder().name("websocket").maxFrameLength(settings.maxMessageBytes()).build();
         this.connections = new ConnectionGuard(connectionSettings, http1, webSocketConfig, settings.maxMessageBytes(),
                                                scheduler, clock);
-        metrics.tcpConnections(this.connections::open, this.connections::refused, this.connections::timedOut);
+        metrics.tcpConnections(this.connections, ConnectionGuard::open, ConnectionGuard::refused, ConnectionGuard::timedOut);
         this.sweeper = new ClientSweeper(hub, lifecycle, presence, settings.heartbeatInterval(), clock);
         this.presence = presence;
         this.startLine = "event=started node=" + settings.nodeId() + " redis=" + endpoint.masked() + " auth=" + verifier.mode()

@@ -15,12 +15,14 @@ import dev.gateway.it.support.TestRedis;
 import dev.gateway.it.support.WsClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.matchesPattern;
 import static org.hamcrest.Matchers.notNullValue;
 
 /**
@@ -47,11 +49,23 @@ class ConnectionLimitTest {
                                                               String.valueOf(HANDSHAKE_TIMEOUT.toMillis())));
     }
 
+    /** Every test starts with nothing held: the connections of the one before are closed on the node too. */
+    @BeforeEach
+    void awaitNoConnections() {
+        Poll.eventually("no connection open on the node but the metrics request", ConnectionLimitTest::metrics,
+                        matchesPattern("(?s).*gateway_tcp_connections_open\\{[^}]*} 1\\.0.*"));
+    }
+
     @AfterEach
-    void closeHalfHandshakes() throws IOException {
+    void closeHalfHandshakes() {
         for (Socket socket : halfHandshakes) {
-            socket.close();
+            try {
+                socket.close();
+            } catch (IOException ignored) {
+                // closed anyway
+            }
         }
+        halfHandshakes.clear();
     }
 
     @Test
@@ -70,6 +84,9 @@ class ConnectionLimitTest {
             assertThat(client.ping().path("success").asBoolean(), is(true));
         }
         node.awaitOutput("event=connection-limit max-connections=" + MAX_CONNECTIONS, Duration.ofSeconds(5));
+        closeHalfHandshakes(); // room for the metrics request
+        Poll.eventually("refusals counted in the metrics", ConnectionLimitTest::metrics,
+                        matchesPattern("(?s).*gateway_tcp_connections_refused_total\\{[^}]*} [1-9].*"));
     }
 
     @Test
@@ -89,6 +106,16 @@ class ConnectionLimitTest {
         WsClient client = GATEWAYS.connect(node, "in-time");
 
         assertThat(client.ping().path("success").asBoolean(), is(true));
+    }
+
+    /**
+     * The node's metrics, over a connection closed right after (a pooled HTTP connection would count against the cap).
+     */
+    private static String metrics() {
+        return RawWebSocket.request(node, "/observe/metrics")
+                .without("Connection").without("Upgrade").without("Sec-WebSocket-Version").without("Sec-WebSocket-Key")
+                .answer()
+                .body();
     }
 
     /** A client connected now, or null while the node refuses (503). */

@@ -19,6 +19,7 @@ import java.util.Map;
 
 import dev.gateway.it.support.GatewayProcess;
 import dev.gateway.it.support.Gateways;
+import dev.gateway.it.support.Poll;
 import dev.gateway.it.support.RawWebSocket;
 import dev.gateway.it.support.TestRedis;
 import dev.gateway.it.support.WsClient;
@@ -32,6 +33,7 @@ import static org.hamcrest.Matchers.anyOf;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.lessThan;
+import static org.hamcrest.Matchers.matchesPattern;
 import static org.hamcrest.Matchers.startsWith;
 
 /**
@@ -86,6 +88,8 @@ class HandshakeTimeoutTest {
         }
         assertThat(Duration.ofNanos(System.nanoTime() - start), greaterThanOrEqualTo(TIMEOUT));
         assertThat(bob.ping().path("success").asBoolean(), is(true));
+        Poll.eventually("handshake timeouts counted in the metrics", () -> node.get("/observe/metrics").body(),
+                        matchesPattern("(?s).*gateway_handshake_timeouts_total\\{[^}]*} ([2-9]\\d|\\d{3,}).*"));
     }
 
     @Test

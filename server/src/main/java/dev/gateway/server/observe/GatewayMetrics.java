@@ -4,9 +4,9 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.IntSupplier;
-import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import java.util.function.ToIntFunction;
+import java.util.function.ToLongFunction;
 
 import dev.gateway.server.auth.AuthenticationException;
 import dev.gateway.server.client.ClientHub;
@@ -71,13 +71,15 @@ public final class GatewayMetrics {
     /**
      * The node's TCP connections, HTTP and WebSocket alike: open now (against {@code MAX_CONNECTIONS}), refused over
      * the cap, and closed because their request headers came too late ({@code HANDSHAKE_TIMEOUT_MILLIS}).
+     *
+     * @param source what counts them; the meters read it through a weak reference, so its owner must keep it
      */
-    public void tcpConnections(IntSupplier open, LongSupplier refused, LongSupplier timedOut) {
-        registry.getOrCreate(Gauge.builder("gateway.tcp.connections.open", open, supplier -> (double) supplier.getAsInt())
+    public <T> void tcpConnections(T source, ToIntFunction<T> open, ToLongFunction<T> refused, ToLongFunction<T> timedOut) {
+        registry.getOrCreate(Gauge.builder("gateway.tcp.connections.open", source, s -> (double) open.applyAsInt(s))
                                      .description("TCP connections open on this node, HTTP and WebSocket"));
-        registry.getOrCreate(FunctionalCounter.builder("gateway.tcp.connections.refused", refused, LongSupplier::getAsLong)
+        registry.getOrCreate(FunctionalCounter.builder("gateway.tcp.connections.refused", source, refused::applyAsLong)
                                      .description("TCP connections refused with 503 over MAX_CONNECTIONS"));
-        registry.getOrCreate(FunctionalCounter.builder("gateway.handshake.timeouts", timedOut, LongSupplier::getAsLong)
+        registry.getOrCreate(FunctionalCounter.builder("gateway.handshake.timeouts", source, timedOut::applyAsLong)
                                      .description("Connections closed for request headers not complete in time"));
     }
 
