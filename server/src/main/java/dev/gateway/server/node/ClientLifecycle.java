@@ -40,7 +40,7 @@ public final class ClientLifecycle {
     /** Consecutive seconds with refused frames after which a socket is closed 4429. */
     private static final int RATE_LIMIT_PERSISTENCE_SECONDS = 10;
     /** How long an admitted socket may take to open before its registration is removed. */
-    public static final Duration ADMISSION_TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration ADMISSION_TIMEOUT = Duration.ofSeconds(5);
 
     private final ClientHub hub;
     private final PresenceService presence;
