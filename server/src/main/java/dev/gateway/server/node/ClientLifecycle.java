@@ -120,7 +120,7 @@ public final class ClientLifecycle {
         }
         ConnectionRecord record = admission.record();
         if (!Objects.equals(record.ipAddress(), transport.remoteAddress())) {
-            record = withAddress(record, transport.remoteAddress());
+            record = record.withIpAddress(transport.remoteAddress());
             try {
                 presence.update(record);
             } catch (RuntimeException e) {
@@ -196,19 +196,9 @@ public final class ClientLifecycle {
         return client;
     }
 
-    /** Unregisters a socket that never became a client (it was never announced as connected on this node). */
+    /** Unregisters a socket that never became a client (deferred like any removal while Redis is away). */
     private void remove(ConnectionRecord record) {
-        try {
-            presence.unregister(record, DisconnectReason.CONNECTION_LOST);
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "event=admission-removal-failed socket={0} error={1}", record.socketId(),
-                    e.toString());
-        }
-    }
-
-    private static ConnectionRecord withAddress(ConnectionRecord r, String ipAddress) {
-        return new ConnectionRecord(r.userId(), r.socketId(), r.roleContextId(), r.deviceId(), r.deviceName(), r.userAgent(),
-                                    ipAddress, r.connectedAt(), r.serverId());
+        presence.unregister(record, DisconnectReason.CONNECTION_LOST);
     }
 
     /**
