@@ -166,13 +166,15 @@ public final class Gateway {
                 .onReconnect(monitor::check);
 
         ChatService chat = new ChatService(chatStore, rooms, settings.chatMembership(), bus, codec, metrics,
-                                           monitor::isAvailable, clock);
+                                           monitor::isAvailable, clock, settings.maxChatsPerSocket());
         EventRouter router = new EventRouter(codec, metrics, clock, lifecycle);
         new ClientEvents(presence, verifier).register(router);
         new ChatEvents(chat).register(router);
         monitor.check();
+        safely("remove-leftovers", heartbeat::removeLeftovers); // before any socket: see NodeHeartbeat
 
-        this.webSocket = new WebSocketEndpoint(verifier, settings.allowedOrigins(), monitor::isAvailable, () -> draining,
+        this.webSocket = new WebSocketEndpoint(verifier, settings.allowedOrigins(),
+                                               () -> monitor.isAvailable() && heartbeat.leftoversRemoved(), () -> draining,
                                                lifecycle, router, metrics, mapper, clock);
         this.socketIo = new SocketIoEndpoint(webSocket.authenticator(), lifecycle, router, new SocketIoCodec(mapper),
                                              socketIoSettings, scheduler, clock);

@@ -36,6 +36,9 @@ public final class EnvironmentAliases {
             Map.entry("CHAT_MEMBERSHIP", "gateway.chat-membership"),
             Map.entry("NODE_HEARTBEAT_SECONDS", "gateway.node-heartbeat-seconds"),
             Map.entry("NODE_TTL_SECONDS", "gateway.node-ttl-seconds"),
+            Map.entry("MAX_CHATS_PER_SOCKET", "gateway.max-chats-per-socket"),
+            Map.entry("MAX_PRESENCE_SUBSCRIPTIONS_PER_SOCKET", "gateway.max-presence-subscriptions-per-socket"),
+            Map.entry("MAX_SOCKETS_PER_USER", "gateway.max-sockets-per-user"),
             Map.entry("SOCKETIO_PING_INTERVAL_MILLIS", "gateway.socketio.ping-interval-millis"),
             Map.entry("SOCKETIO_PING_TIMEOUT_MILLIS", "gateway.socketio.ping-timeout-millis"));
 

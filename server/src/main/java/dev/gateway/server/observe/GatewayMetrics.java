@@ -31,6 +31,7 @@ public final class GatewayMetrics {
     private final Map<AuthenticationException.Reason, Counter> authFailures = new EnumMap<>(AuthenticationException.Reason.class);
     private final Counter originRefusals;
     private final Counter unavailableRefusals;
+    private final Counter tooManyConnectionsRefusals;
     private final Counter framesIn;
     private final Counter framesOut;
     private final Counter framesRefused;
@@ -57,6 +58,8 @@ public final class GatewayMetrics {
                                                       .tags(List.of(Tag.create("reason", "origin"))));
         unavailableRefusals = registry.getOrCreate(Counter.builder("gateway.handshake.refused")
                                                            .tags(List.of(Tag.create("reason", "redis-unavailable"))));
+        tooManyConnectionsRefusals = registry.getOrCreate(Counter.builder("gateway.handshake.refused")
+                                                                  .tags(List.of(Tag.create("reason", "too-many-connections"))));
         framesIn = registry.getOrCreate(Counter.builder("gateway.frames.in").description("Client messages received"));
         framesOut = registry.getOrCreate(Counter.builder("gateway.frames.out").description("Frames written to clients"));
         framesRefused = registry.getOrCreate(Counter.builder("gateway.frames.rate.limited")
@@ -101,6 +104,10 @@ public final class GatewayMetrics {
 
     public void unavailableRefused() {
         unavailableRefusals.increment();
+    }
+
+    public void tooManyConnectionsRefused() {
+        tooManyConnectionsRefusals.increment();
     }
 
     public void frameIn() {

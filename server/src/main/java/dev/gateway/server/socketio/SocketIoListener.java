@@ -16,6 +16,7 @@ import dev.gateway.server.client.DisconnectReason;
 import dev.gateway.server.client.OutboundFrame;
 import dev.gateway.server.client.Transport;
 import dev.gateway.server.node.ClientLifecycle;
+import dev.gateway.server.node.TooManyConnectionsException;
 import dev.gateway.server.websocket.Handshake;
 import dev.gateway.server.websocket.WsTransport;
 
@@ -36,6 +37,7 @@ import io.helidon.websocket.WsUpgradeException;
  *     └─► open: send 0{sid, pingInterval, ...} ──► WAITING ──(no CONNECT within 10 s)──► close 1008
  *                                                     │ 40{"token":...}
  *                    token refused: 44{"message":"unauthorized"}, close 4401 ◄──┤
+ *          MAX_SOCKETS_PER_USER reached: 44{"message":"too many connections"}, close 1008 ◄──┤
  *                                                     ▼
  *                        CONNECTED: 40{"sid"}, then connected, presence:bulk-online (ClientLifecycle.open)
  *                          events 42[id][...] ──► EventRouter (the native handlers), answers 43id[...]
@@ -397,6 +399,10 @@ final class SocketIoListener implements WsListener {
         try {
             client = endpoint.lifecycle.open(socketId, accepted.principal(), accepted.deviceId(), accepted.deviceName(),
                                              accepted.userAgent(), transport);
+        } catch (TooManyConnectionsException e) {
+            endpoint.authenticator.record(endpoint.authenticator.tooManyConnections(accepted.principal().userId()));
+            refuse("too many connections", POLICY_VIOLATION);
+            return;
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "event=open-failed user={0} error=\"{1}\"",
                     accepted.principal().userId(), e.getMessage());

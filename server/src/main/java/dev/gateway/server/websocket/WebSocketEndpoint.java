@@ -19,7 +19,7 @@ import io.helidon.webserver.websocket.WsRouting;
 /**
  * The native WebSocket endpoint at {@code /ws}: the WebSocket route, and the HTTP route at the same path that
  * answers refused upgrades (Helidon hands an upgrade refused in {@code onHttpUpgrade} to HTTP routing) with the
- * 401 / 403 / 503 and JSON body of the contract, so no socket ever opens for them.
+ * 401 / 403 / 429 / 503 and JSON body of the contract, so no socket ever opens for them.
  */
 public final class WebSocketEndpoint {
     public static final String PATH = "/ws";
@@ -27,6 +27,7 @@ public final class WebSocketEndpoint {
             + "Connection: Upgrade, Upgrade: websocket, Sec-WebSocket-Version: 13, a Sec-WebSocket-Key and no body\"}";
 
     private final HandshakeAuthenticator authenticator;
+    private final UpgradeRefusals refusals = new UpgradeRefusals();
     private final ClientLifecycle lifecycle;
     private final EventRouter router;
     private final Clock clock;
@@ -46,12 +47,14 @@ public final class WebSocketEndpoint {
     }
 
     public WsRouting.Builder wsRouting() {
-        return WsRouting.builder().endpoint(PATH, () -> new GatewayWsListener(authenticator, lifecycle, router, clock));
+        return WsRouting.builder().endpoint(PATH, () -> new GatewayWsListener(authenticator, refusals, lifecycle, router, clock));
     }
 
     public void httpRouting(HttpRouting.Builder routing) {
         routing.get(PATH, (req, res) -> {
-            Handshake handshake = authenticator.check(req.headers(), req.query());
+            Handshake handshake = refusals.take(req.prologue())
+                    .map(Handshake.class::cast)
+                    .orElseGet(() -> authenticator.check(req.headers(), req.query()));
             res.header(HeaderValues.CONTENT_TYPE_JSON);
             if (handshake instanceof Handshake.Refused refused) {
                 authenticator.record(refused);
