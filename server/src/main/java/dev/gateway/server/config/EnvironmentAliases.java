@@ -28,6 +28,8 @@ public final class EnvironmentAliases {
             Map.entry("HEARTBEAT_INTERVAL_SECONDS", "gateway.heartbeat-interval-seconds"),
             Map.entry("PRESENCE_TTL_SECONDS", "gateway.presence-ttl-seconds"),
             Map.entry("MAX_FRAME_BYTES", "gateway.max-frame-bytes"),
+            Map.entry("HANDSHAKE_TIMEOUT_MILLIS", "gateway.handshake-timeout-millis"),
+            Map.entry("MAX_CONNECTIONS", "gateway.max-connections"),
             Map.entry("RATE_LIMIT_PER_SECOND", "gateway.rate-limit-per-second"),
             Map.entry("OUTBOUND_QUEUE_FRAMES", "gateway.outbound-queue-frames"),
             Map.entry("PRESENCE_NOTIFY", "gateway.presence-notify"),
@@ -35,6 +37,9 @@ public final class EnvironmentAliases {
             Map.entry("CHAT_DURABILITY", "gateway.chat-durability"),
             Map.entry("NODE_HEARTBEAT_SECONDS", "gateway.node-heartbeat-seconds"),
             Map.entry("NODE_TTL_SECONDS", "gateway.node-ttl-seconds"),
+            Map.entry("MAX_CHATS_PER_SOCKET", "gateway.max-chats-per-socket"),
+            Map.entry("MAX_PRESENCE_SUBSCRIPTIONS_PER_SOCKET", "gateway.max-presence-subscriptions-per-socket"),
+            Map.entry("MAX_SOCKETS_PER_USER", "gateway.max-sockets-per-user"),
             Map.entry("SOCKETIO_PING_INTERVAL_MILLIS", "gateway.socketio.ping-interval-millis"),
             Map.entry("SOCKETIO_PING_TIMEOUT_MILLIS", "gateway.socketio.ping-timeout-millis"));
 

@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 
+import dev.gateway.protocol.event.ProtocolException;
 import dev.gateway.protocol.store.ConnectionRecord;
 import dev.gateway.protocol.store.ConnectionStore;
 import dev.gateway.protocol.store.ConnectionStore.Registration;
@@ -54,13 +55,13 @@ public final class PresenceService {
     private final Runnable verifyRedis;
     private final Set<Client> pinged = ConcurrentHashMap.newKeySet();
     private final ConcurrentLinkedQueue<PendingRemoval> pendingRemovals = new ConcurrentLinkedQueue<>();
-    /** Sockets this node registered and has not removed yet (opening, live, or with their removal pending). */
+    /** Sockets this node registered and has not removed yet (admitted, live, or with their removal pending). */
     private final Set<String> registered = ConcurrentHashMap.newKeySet();
     private final AtomicLong recoveries = new AtomicLong();
 
     /**
      * @param verifyRedis checks Redis at once (and runs the node's recovery when it restarted): called when a refresh
-     *                    finds registrations gone
+     *                    finds registrations gone, or a registration meets a dead connection
      */
     public PresenceService(ConnectionStore connections, PresenceStore presence, PresenceInterest interest, ClientHub hub,
                            GatewaySettings settings, GatewayMetrics metrics, Runnable verifyRedis, Clock clock) {
@@ -74,13 +75,17 @@ public final class PresenceService {
         this.clock = clock;
     }
 
-    /** Registers a new socket; publishes {@code presence:online} when it is its user's first. */
-    public void register(Client client) {
+    /**
+     * Registers a new socket within {@code MAX_SOCKETS_PER_USER}; publishes {@code presence:online} when it is its
+     * user's first.
+     */
+    public ConnectionStore.Registered register(ConnectionRecord record) {
         Instant now = clock.instant();
-        registered.add(client.socketId());
+        registered.add(record.socketId());
         try {
             try {
-                metrics.redis(() -> connections.register(registration(client, now), settings.presenceTtl(), now, true));
+                return metrics.redis(() -> connections.register(registration(record, now), settings.presenceTtl(), now, true,
+                                                                settings.maxSocketsPerUser()));
             } catch (JedisConnectionException e) {
                 if (timedOut(e)) {
                     throw e;
@@ -88,10 +93,11 @@ public final class PresenceService {
                 // a pooled connection that died with a Redis restart the node has not noticed yet: check now (which
                 // drops the dead connections and recovers) and try once more; registering twice publishes once
                 verifyRedis.run();
-                metrics.redis(() -> connections.register(registration(client, now), settings.presenceTtl(), now, true));
+                return metrics.redis(() -> connections.register(registration(record, now), settings.presenceTtl(), now, true,
+                                                                settings.maxSocketsPerUser()));
             }
         } catch (RuntimeException e) {
-            registered.remove(client.socketId());
+            registered.remove(record.socketId());
             throw e;
         }
     }
@@ -103,6 +109,14 @@ public final class PresenceService {
             }
         }
         return false;
+    }
+
+    /** Rewrites a registered socket's record (completed once its connection is open). */
+    public void update(ConnectionRecord record) {
+        metrics.redis(() -> {
+            connections.update(record);
+            return null;
+        });
     }
 
     /**
@@ -121,17 +135,35 @@ public final class PresenceService {
         }
         Set<String> contacts = metrics.redis(() -> presence.contacts(client.userId()));
         contacts.remove(client.userId());
+        int cap = settings.maxPresenceSubscriptionsPerSocket();
+        List<String> followed = new ArrayList<>(Math.min(contacts.size(), cap));
         for (String contact : contacts) {
+            if (followed.size() == cap) {
+                LOG.log(System.Logger.Level.WARNING, "event=contacts-capped socket={0} user={1} contacts={2} followed={3}",
+                        client.socketId(), client.userId(), Integer.toString(contacts.size()), Integer.toString(cap));
+                break;
+            }
             interest.watch(client, contact);
+            followed.add(contact);
         }
-        List<String> online = metrics.redis(() -> presence.onlineAmong(contacts));
+        List<String> online = metrics.redis(() -> presence.onlineAmong(followed));
         return online.size() > BULK_ONLINE_CAP ? online.subList(0, BULK_ONLINE_CAP) : online;
     }
 
-    /** {@code presence:subscribe}: follows these users and returns those online. */
+    /**
+     * {@code presence:subscribe}: follows these users and returns those online. All or nothing: a request that would
+     * make the socket watch more than {@code MAX_PRESENCE_SUBSCRIPTIONS_PER_SOCKET} users (its contacts included)
+     * follows none of them.
+     */
     public List<String> subscribe(Client client, Collection<String> userIds) {
         Set<String> wanted = new LinkedHashSet<>(userIds);
         wanted.remove(client.userId());
+        long added = wanted.stream().filter(userId -> !client.watchedUsers().contains(userId)).count();
+        int cap = settings.maxPresenceSubscriptionsPerSocket();
+        if (client.watchedUsers().size() + added > cap) {
+            throw ProtocolException.validation("userIds", "would watch more than MAX_PRESENCE_SUBSCRIPTIONS_PER_SOCKET ("
+                    + cap + ") users on this socket (" + client.watchedUsers().size() + " watched); unsubscribe some first");
+        }
         for (String userId : wanted) {
             interest.watch(client, userId);
         }
@@ -193,12 +225,21 @@ public final class PresenceService {
     public void unregister(Client client, DisconnectReason reason) {
         interest.forget(client);
         pinged.remove(client);
-        PendingRemoval removal = new PendingRemoval(client, reason, chatIds(client));
+        remove(new PendingRemoval(client.record(), reason, chatIds(client)));
+    }
+
+    /** Removes a socket from Redis, as {@link #unregister(Client, DisconnectReason)}, for one that never opened. */
+    public void unregister(ConnectionRecord record, DisconnectReason reason) {
+        remove(new PendingRemoval(record, reason, Set.of()));
+    }
+
+    private void remove(PendingRemoval removal) {
+        ConnectionRecord record = removal.record();
         try {
-            remove(removal);
+            removeNow(removal);
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "event=unregister-deferred socket={0} error={1}",
-                    client.socketId(), e.toString());
+                    record.socketId(), e.toString());
             pendingRemovals.add(removal);
         }
     }
@@ -207,7 +248,7 @@ public final class PresenceService {
     public void retryPendingRemovals() {
         PendingRemoval removal;
         while ((removal = pendingRemovals.peek()) != null) {
-            remove(removal);
+            removeNow(removal);
             pendingRemovals.poll();
         }
     }
@@ -244,8 +285,8 @@ public final class PresenceService {
         }
         if (restarted) {
             for (PendingRemoval removal : pendingRemovals) {
-                registrations.add(registration(removal.client(), now));
-                sockets.add(new Registered(removal.client().record(), removal.chatIds()));
+                registrations.add(registration(removal.record(), now));
+                sockets.add(new Registered(removal.record(), removal.chatIds()));
             }
         }
         for (int from = 0; from < registrations.size(); from += REGISTRATION_PAGE) {
@@ -258,7 +299,7 @@ public final class PresenceService {
         return sockets;
     }
 
-    /** Whether this node registered the socket and has not removed it (it may be opening, live, or pending removal). */
+    /** Whether this node registered the socket and has not removed it (admitted, live, or pending removal). */
     public boolean isRegisteredHere(String socketId) {
         return registered.contains(socketId);
     }
@@ -272,10 +313,9 @@ public final class PresenceService {
         return settings.presenceTtl();
     }
 
-    private void remove(PendingRemoval removal) {
-        Client client = removal.client();
-        metrics.redis(() -> connections.unregister(client.record(), removal.reason().presenceReason(), clock.instant()));
-        registered.remove(client.socketId());
+    private void removeNow(PendingRemoval removal) {
+        metrics.redis(() -> connections.unregister(removal.record(), removal.reason().presenceReason(), clock.instant()));
+        registered.remove(removal.record().socketId());
     }
 
     private static Set<String> chatIds(Client client) {
@@ -289,11 +329,14 @@ public final class PresenceService {
     }
 
     private Registration registration(Client client, Instant now) {
-        return new Registration(client.record(),
-                                new PresenceEntry(client.record().serverId(), client.record().connectedAt(), now.toString()));
+        return registration(client.record(), now);
     }
 
-    /** A removal that failed while Redis was away; the chats are those the socket was in when it ended. */
-    private record PendingRemoval(Client client, DisconnectReason reason, Set<String> chatIds) {
+    private static Registration registration(ConnectionRecord record, Instant now) {
+        return new Registration(record, new PresenceEntry(record.serverId(), record.connectedAt(), now.toString()));
+    }
+
+    /** A removal (pending while Redis is away); the chats are those the socket was in when it ended. */
+    private record PendingRemoval(ConnectionRecord record, DisconnectReason reason, Set<String> chatIds) {
     }
 }

@@ -16,7 +16,7 @@ import dev.gateway.protocol.event.FrameCodec;
 import dev.gateway.protocol.event.ServerEvent.ChatMessage;
 import dev.gateway.protocol.store.ChatStore;
 import dev.gateway.protocol.store.RoomMessage;
-import dev.gateway.protocol.store.StreamId;
+import dev.gateway.protocol.store.MessageId;
 import dev.gateway.server.client.Client;
 
 /**
@@ -131,7 +131,7 @@ public final class ChatCatchUp {
 
     private void catchUp(Set<String> batch) {
         Map<String, RoomFeed.Cursor> cursors = new LinkedHashMap<>();
-        Map<String, StreamId> after = new LinkedHashMap<>();
+        Map<String, MessageId> after = new LinkedHashMap<>();
         for (String room : batch) {
             Optional<RoomFeed.Cursor> cursor = fanout.feed(room).flatMap(RoomFeed::cursor);
             if (cursor.isPresent()) {
@@ -163,7 +163,7 @@ public final class ChatCatchUp {
         }
         int delivered = 0;
         for (ChatMessage message : since.messages()) {
-            StreamId id = StreamId.parse(message.id());
+            MessageId id = MessageId.parse(message.id()).orElseThrow();
             if (feed.advance(id)) {
                 fanout.deliver(room, RoomMessage.stored(message.id(), codec.encode(message)));
                 delivered++;

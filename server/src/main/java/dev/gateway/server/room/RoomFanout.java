@@ -6,7 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 import dev.gateway.protocol.store.RoomMessage;
-import dev.gateway.protocol.store.StreamId;
+import dev.gateway.protocol.store.MessageId;
 import dev.gateway.server.client.Client;
 import dev.gateway.server.client.OutboundFrame;
 
@@ -43,12 +43,11 @@ public final class RoomFanout implements RoomListener {
             deliver(room, message);
             return;
         }
-        StreamId id = null;
+        MessageId id = null;
         if (message.messageId().isPresent()) {
-            try {
-                id = StreamId.parse(message.messageId().get());
-            } catch (IllegalArgumentException e) {
-                LOG.log(System.Logger.Level.WARNING, "event=room-message-unreadable room={0} error=\"{1}\"", room, e.getMessage());
+            id = MessageId.parse(message.messageId().get()).orElse(null);
+            if (id == null) {
+                LOG.log(System.Logger.Level.WARNING, "event=room-message-unreadable room={0} id={1}", room, message.messageId().get());
             }
         }
         if (feed.arrive(message, id) == RoomFeed.Arrival.DELIVER) {
@@ -83,7 +82,7 @@ public final class RoomFanout implements RoomListener {
     }
 
     /** The newest id stored when the room was opened: what follows is delivered to its members. */
-    void baseline(String room, StreamId id) {
+    void baseline(String room, MessageId id) {
         RoomFeed feed = feeds.get(room);
         if (feed != null) {
             feed.baseline(id);

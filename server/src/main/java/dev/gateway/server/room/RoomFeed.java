@@ -7,7 +7,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 import dev.gateway.protocol.store.RoomMessage;
-import dev.gateway.protocol.store.StreamId;
+import dev.gateway.protocol.store.MessageId;
 
 /**
  * What this node delivered of one local chat room's stored messages, and the catch-up after a gap in its
@@ -42,22 +42,22 @@ final class RoomFeed {
      * @param after the last delivered id: the stream is read after it
      * @param epoch the subscription the read belongs to; a later subscription makes the read's end not final
      */
-    record Cursor(StreamId after, long epoch) {
+    record Cursor(MessageId after, long epoch) {
     }
 
     private final ReentrantLock lock = new ReentrantLock();
     private final ArrayDeque<Held> held = new ArrayDeque<>();
-    private StreamId last;
+    private MessageId last;
     private boolean subscribed;
     private boolean live;
     private boolean droppedStored;
     private long epoch;
 
-    private record Held(RoomMessage message, StreamId id) {
+    private record Held(RoomMessage message, MessageId id) {
     }
 
     /** The subscriber thread: a message arrived on the room's channel ({@code id} for a stored one, else null). */
-    Arrival arrive(RoomMessage message, StreamId id) {
+    Arrival arrive(RoomMessage message, MessageId id) {
         lock.lock();
         try {
             if (!live) {
@@ -102,7 +102,7 @@ final class RoomFeed {
     }
 
     /** The newest id stored when the room was opened on this node: messages after it are this node's to deliver. */
-    void baseline(StreamId id) {
+    void baseline(MessageId id) {
         lock.lock();
         try {
             if (last == null) {
@@ -114,7 +114,7 @@ final class RoomFeed {
     }
 
     /** Starts over from {@code id} after the members were closed because the stream lost what they missed. */
-    void rebase(StreamId id) {
+    void rebase(MessageId id) {
         lock.lock();
         try {
             last = id;
@@ -134,7 +134,7 @@ final class RoomFeed {
     }
 
     /** The catch-up read a stored message: true when it is to be delivered (it follows the last delivered one). */
-    boolean advance(StreamId id) {
+    boolean advance(MessageId id) {
         lock.lock();
         try {
             if (last != null && !id.isAfter(last)) {
@@ -180,7 +180,7 @@ final class RoomFeed {
         }
     }
 
-    private void hold(RoomMessage message, StreamId id) {
+    private void hold(RoomMessage message, MessageId id) {
         if (held.size() >= HELD_LIMIT) {
             // stored messages can be read again from the stream; the others (typing, joins) cannot, so they stay
             Iterator<Held> messages = held.iterator();

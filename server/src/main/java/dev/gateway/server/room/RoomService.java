@@ -3,7 +3,8 @@ package dev.gateway.server.room;
 import java.util.function.Function;
 
 import dev.gateway.protocol.store.Rooms;
-import dev.gateway.protocol.store.StreamId;
+import dev.gateway.protocol.store.MessageId;
+import dev.gateway.protocol.store.RedisKeys;
 import dev.gateway.server.client.Client;
 
 /**
@@ -17,13 +18,13 @@ public final class RoomService {
     private final LocalRooms local;
     private final RoomChannels channels;
     private final RoomFanout fanout;
-    private final Function<String, StreamId> newestStored;
+    private final Function<String, MessageId> newestStored;
 
     /**
      * @param newestStored the id of the newest message stored in a chat (chatId to id), read when a chat room gets
      *                     its first local member: the node delivers what follows it
      */
-    public RoomService(LocalRooms local, RoomChannels channels, RoomFanout fanout, Function<String, StreamId> newestStored) {
+    public RoomService(LocalRooms local, RoomChannels channels, RoomFanout fanout, Function<String, MessageId> newestStored) {
         this.local = local;
         this.channels = channels;
         this.fanout = fanout;
@@ -44,12 +45,17 @@ public final class RoomService {
 
     /** Whether the room is a chat's, whose messages are stored. */
     public static boolean isChatRoom(String room) {
-        return room.startsWith(CHAT_PREFIX);
+        return Rooms.isChat(room);
     }
 
-    /** The chat id of a chat room. */
+    /** The chat id of a chat room (its name holds the id escaped, as every key does). */
     public static String chatIdOf(String room) {
-        return room.substring(CHAT_PREFIX.length());
+        return RedisKeys.unescape(room.substring(CHAT_PREFIX.length()));
+    }
+
+    /** How many chats a socket has joined. */
+    public static long chatsOf(Client client) {
+        return client.rooms().stream().filter(Rooms::isChat).count();
     }
 
     /** Joins the rooms every socket is in. */

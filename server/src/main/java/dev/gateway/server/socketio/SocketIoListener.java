@@ -13,10 +13,10 @@ import dev.gateway.protocol.event.SocketIoCodec;
 import dev.gateway.protocol.event.SocketIoCodec.Packet;
 import dev.gateway.server.client.Client;
 import dev.gateway.server.client.DisconnectReason;
-import dev.gateway.server.client.MessageAssembler;
 import dev.gateway.server.client.OutboundFrame;
 import dev.gateway.server.client.Transport;
 import dev.gateway.server.node.ClientLifecycle;
+import dev.gateway.server.node.TooManyConnectionsException;
 import dev.gateway.server.websocket.Handshake;
 import dev.gateway.server.websocket.WsTransport;
 
@@ -37,6 +37,7 @@ import io.helidon.websocket.WsUpgradeException;
  *     └─► open: send 0{sid, pingInterval, ...} ──► WAITING ──(no CONNECT within 10 s)──► close 1008
  *                                                     │ 40{"token":...}
  *                    token refused: 44{"message":"unauthorized"}, close 4401 ◄──┤
+ *          MAX_SOCKETS_PER_USER reached: 44{"message":"too many connections"}, close 1008 ◄──┤
  *                                                     ▼
  *                        CONNECTED: 40{"sid"}, then connected, presence:bulk-online (ClientLifecycle.open)
  *                          events 42[id][...] ──► EventRouter (the native handlers), answers 43id[...]
@@ -98,10 +99,10 @@ final class SocketIoListener implements WsListener {
     @Override
     public void onOpen(WsSession session) {
         if (upgrading != null) {
-            upgradeSocket = new WsTransport(session, Thread.currentThread(), remoteAddress(session));
+            upgradeSocket = new WsTransport(session, remoteAddress(session));
             return;
         }
-        ws = new WsTransport(session, Thread.currentThread(), remoteAddress(session));
+        ws = new WsTransport(session, remoteAddress(session));
         transport = new SocketIoTransport(ws, codec);
         SocketIoSettings settings = endpoint.settings;
         send(codec.open(ClientLifecycle.newSocketId(), settings.pingInterval().toMillis(), settings.pingTimeout().toMillis(),
@@ -192,8 +193,6 @@ final class SocketIoListener implements WsListener {
             if (message.isPresent()) {
                 handle(current, message.get());
             }
-        } catch (MessageAssembler.TooBigException e) {
-            endpoint.lifecycle.end(current, DisconnectReason.MESSAGE_TOO_BIG, "message too big");
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "event=message-failed socket=" + current.socketId(), e);
         }
@@ -214,11 +213,9 @@ final class SocketIoListener implements WsListener {
         }
         try {
             current.inbound(endpoint.clock.millis());
-            if (current.assembler().addBinary(buffer.available(), last)) {
+            if (last) {
                 endpoint.router.onBinary(current);
             }
-        } catch (MessageAssembler.TooBigException e) {
-            endpoint.lifecycle.end(current, DisconnectReason.MESSAGE_TOO_BIG, "message too big");
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "event=message-failed socket=" + current.socketId(), e);
         }
@@ -291,7 +288,8 @@ final class SocketIoListener implements WsListener {
         Client current = client;
         if (current != null) {
             LOG.log(System.Logger.Level.DEBUG, "event=connection-error socket={0} error={1}", current.socketId(), t.toString());
-            endpoint.lifecycle.end(current, DisconnectReason.CONNECTION_LOST, "connection error");
+            DisconnectReason reason = WsTransport.disconnectReason(t);
+            endpoint.lifecycle.end(current, reason, reason == DisconnectReason.CONNECTION_LOST ? "connection lost" : t.getMessage());
         }
     }
 
@@ -401,6 +399,10 @@ final class SocketIoListener implements WsListener {
         try {
             client = endpoint.lifecycle.open(socketId, accepted.principal(), accepted.deviceId(), accepted.deviceName(),
                                              accepted.userAgent(), transport);
+        } catch (TooManyConnectionsException e) {
+            endpoint.authenticator.record(endpoint.authenticator.tooManyConnections(accepted.principal().userId()));
+            refuse("too many connections", POLICY_VIOLATION);
+            return;
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "event=open-failed user={0} error=\"{1}\"",
                     accepted.principal().userId(), e.getMessage());

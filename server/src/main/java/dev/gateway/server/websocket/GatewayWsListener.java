@@ -7,9 +7,9 @@ import java.util.Optional;
 
 import dev.gateway.server.client.Client;
 import dev.gateway.server.client.DisconnectReason;
-import dev.gateway.server.client.MessageAssembler;
 import dev.gateway.server.gateway.EventRouter;
 import dev.gateway.server.node.ClientLifecycle;
+import dev.gateway.server.node.TooManyConnectionsException;
 
 import io.helidon.common.buffers.BufferData;
 import io.helidon.http.Headers;
@@ -21,22 +21,31 @@ import io.helidon.websocket.WsUpgradeException;
 
 /**
  * One listener per connection (Helidon calls {@code onHttpUpgrade} and then every other callback on the same
- * instance, on the connection's reader thread). It authenticates at the upgrade and hands frames to the
+ * instance, on the connection's reader thread). It authenticates and registers the socket at the upgrade, so that
+ * every refusal (the per-user socket cap included) is an HTTP answer before the 101, and hands frames to the
  * {@link EventRouter}. No exception escapes a callback: Helidon would put its message into the close reason.
+ * <pre>
+ *  onHttpUpgrade: checks, then admit (registered in Redis) ──► 101 ──► onOpen: open (hub, rooms, connected)
+ *        │ refused: remembered for the HTTP route (401/403/429/503)        the upgrade failed after admit:
+ *        ▼                                                                 the sweeper removes the admission
+ * </pre>
  */
 final class GatewayWsListener implements WsListener {
     private static final System.Logger LOG = System.getLogger(GatewayWsListener.class.getName());
 
     private final HandshakeAuthenticator authenticator;
+    private final UpgradeRefusals refusals;
     private final ClientLifecycle lifecycle;
     private final EventRouter router;
     private final Clock clock;
-    private Handshake.Accepted accepted;
+    private ClientLifecycle.Admission admission;
     private WsTransport transport;
     private Client client;
 
-    GatewayWsListener(HandshakeAuthenticator authenticator, ClientLifecycle lifecycle, EventRouter router, Clock clock) {
+    GatewayWsListener(HandshakeAuthenticator authenticator, UpgradeRefusals refusals, ClientLifecycle lifecycle,
+                      EventRouter router, Clock clock) {
         this.authenticator = authenticator;
+        this.refusals = refusals;
         this.lifecycle = lifecycle;
         this.router = router;
         this.clock = clock;
@@ -46,22 +55,37 @@ final class GatewayWsListener implements WsListener {
     public Optional<Headers> onHttpUpgrade(HttpPrologue prologue, Headers headers) throws WsUpgradeException {
         Handshake handshake = authenticator.check(headers, prologue.query());
         if (handshake instanceof Handshake.Refused refused) {
-            // falls through to the HTTP route at /ws, which answers with the refusal's status and body
-            throw new WsUpgradeException(refused.why());
+            throw refuse(prologue, refused);
         }
-        accepted = (Handshake.Accepted) handshake;
+        Handshake.Accepted accepted = (Handshake.Accepted) handshake;
+        try {
+            admission = lifecycle.admit(ClientLifecycle.newSocketId(), accepted.principal(), accepted.deviceId(),
+                                        accepted.deviceName(), accepted.userAgent(), Optional.empty());
+        } catch (TooManyConnectionsException e) {
+            throw refuse(prologue, authenticator.tooManyConnections(accepted.principal().userId()));
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "event=register-failed user={0} error=\"{1}\"",
+                    accepted.principal().userId(), e.getMessage());
+            throw refuse(prologue, authenticator.unavailable());
+        }
         return Optional.empty();
+    }
+
+    /** Falls through to the HTTP route at /ws, which answers with the refusal's status and body. */
+    private WsUpgradeException refuse(HttpPrologue prologue, Handshake.Refused refused) {
+        refusals.remember(prologue, refused);
+        return new WsUpgradeException(refused.why());
     }
 
     @Override
     public void onOpen(WsSession session) {
-        transport = new WsTransport(session, Thread.currentThread(), remoteAddress(session));
+        transport = new WsTransport(session, remoteAddress(session));
         try {
-            client = lifecycle.open(accepted.principal(), accepted.deviceId(), accepted.deviceName(), accepted.userAgent(),
-                                    transport);
+            client = lifecycle.open(admission, transport);
         } catch (RuntimeException e) {
+            lifecycle.abandon(admission);
             LOG.log(System.Logger.Level.WARNING, "event=open-failed user={0} error=\"{1}\"",
-                    accepted.principal().userId(), e.getMessage());
+                    admission.record().userId(), e.getMessage());
             try {
                 transport.sendClose(WsCloseCodes.UNEXPECTED_CONDITION, "unavailable, try again");
             } catch (Exception ignored) {
@@ -81,8 +105,6 @@ final class GatewayWsListener implements WsListener {
             if (message.isPresent()) {
                 router.onText(client, message.get());
             }
-        } catch (MessageAssembler.TooBigException e) {
-            lifecycle.end(client, DisconnectReason.MESSAGE_TOO_BIG, "message too big");
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "event=message-failed socket=" + client.socketId(), e);
         }
@@ -95,11 +117,9 @@ final class GatewayWsListener implements WsListener {
         }
         try {
             client.inbound(clock.millis());
-            if (client.assembler().addBinary(buffer.available(), last)) {
+            if (last) {
                 router.onBinary(client);
             }
-        } catch (MessageAssembler.TooBigException e) {
-            lifecycle.end(client, DisconnectReason.MESSAGE_TOO_BIG, "message too big");
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "event=message-failed socket=" + client.socketId(), e);
         }
@@ -122,21 +142,21 @@ final class GatewayWsListener implements WsListener {
         }
     }
 
+    /** The client's close frame (the connection has answered it). */
     @Override
     public void onClose(WsSession session, int status, String reason) {
-        if (transport != null) {
-            transport.answerClose(WsCloseCodes.NORMAL_CLOSE);
-        }
         if (client != null) {
             lifecycle.end(client, DisconnectReason.CLIENT_CLOSED, "client closed");
         }
     }
 
+    /** The connection ended without the client's close: TCP dropped, or a protocol violation it closed (1002/1007/1009). */
     @Override
     public void onError(WsSession session, Throwable t) {
         if (client != null) {
             LOG.log(System.Logger.Level.DEBUG, "event=connection-error socket={0} error={1}", client.socketId(), t.toString());
-            lifecycle.end(client, DisconnectReason.CONNECTION_LOST, "connection error");
+            DisconnectReason reason = WsTransport.disconnectReason(t);
+            lifecycle.end(client, reason, reason == DisconnectReason.CONNECTION_LOST ? "connection lost" : t.getMessage());
         }
     }
 

@@ -19,12 +19,15 @@ import io.helidon.webserver.websocket.WsRouting;
 /**
  * The native WebSocket endpoint at {@code /ws}: the WebSocket route, and the HTTP route at the same path that
  * answers refused upgrades (Helidon hands an upgrade refused in {@code onHttpUpgrade} to HTTP routing) with the
- * 401 / 403 / 503 and JSON body of the contract, so no socket ever opens for them.
+ * 401 / 403 / 429 / 503 and JSON body of the contract, so no socket ever opens for them.
  */
 public final class WebSocketEndpoint {
     public static final String PATH = "/ws";
+    private static final String BAD_UPGRADE = "{\"error\":\"bad_request\",\"message\":\"a WebSocket upgrade is a GET with "
+            + "Connection: Upgrade, Upgrade: websocket, Sec-WebSocket-Version: 13, a Sec-WebSocket-Key and no body\"}";
 
     private final HandshakeAuthenticator authenticator;
+    private final UpgradeRefusals refusals = new UpgradeRefusals();
     private final ClientLifecycle lifecycle;
     private final EventRouter router;
     private final Clock clock;
@@ -44,20 +47,32 @@ public final class WebSocketEndpoint {
     }
 
     public WsRouting.Builder wsRouting() {
-        return WsRouting.builder().endpoint(PATH, () -> new GatewayWsListener(authenticator, lifecycle, router, clock));
+        return WsRouting.builder().endpoint(PATH, () -> new GatewayWsListener(authenticator, refusals, lifecycle, router, clock));
     }
 
     public void httpRouting(HttpRouting.Builder routing) {
         routing.get(PATH, (req, res) -> {
-            Handshake handshake = authenticator.check(req.headers(), req.query());
+            Handshake handshake = refusals.take(req.prologue())
+                    .map(Handshake.class::cast)
+                    .orElseGet(() -> authenticator.check(req.headers(), req.query()));
             res.header(HeaderValues.CONTENT_TYPE_JSON);
             if (handshake instanceof Handshake.Refused refused) {
                 authenticator.record(refused);
                 res.status(Status.create(refused.status())).send(refused.body());
+            } else if (req.headers().contains(HeaderNames.UPGRADE)) {
+                // an upgrade the server did not take (an Upgrade value other than websocket, or a request body)
+                res.status(Status.BAD_REQUEST_400).send(BAD_UPGRADE);
             } else {
                 res.status(Status.UPGRADE_REQUIRED_426)
                         .header(HeaderNames.UPGRADE, "websocket")
                         .send("{\"error\":\"upgrade-required\",\"message\":\"connect with a WebSocket upgrade\"}");
+            }
+        }).any(PATH, (req, res) -> {
+            // an upgrade with a body never reaches the upgrader (which answers 400 to any other method itself)
+            if (req.headers().contains(HeaderNames.UPGRADE)) {
+                res.status(Status.BAD_REQUEST_400).header(HeaderValues.CONTENT_TYPE_JSON).send(BAD_UPGRADE);
+            } else {
+                res.next();
             }
         });
     }

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.gateway.protocol.store.RoomMessage;
-import dev.gateway.protocol.store.StreamId;
+import dev.gateway.protocol.store.MessageId;
 import org.junit.jupiter.api.Test;
 
 import static org.hamcrest.MatcherAssert.assertThat;
@@ -129,7 +129,7 @@ class RoomFeedTest {
         return RoomMessage.stored(id, id);
     }
 
-    private static StreamId id(String id) {
-        return StreamId.parse(id);
+    private static MessageId id(String id) {
+        return MessageId.parse(id).orElseThrow();
     }
 }
