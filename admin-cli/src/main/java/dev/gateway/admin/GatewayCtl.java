@@ -7,6 +7,8 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.util.Properties;
 import java.util.concurrent.Callable;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 import dev.gateway.admin.command.CompletionCommand;
 import dev.gateway.admin.command.ConnectionsCommand;
@@ -67,6 +69,9 @@ public final class GatewayCtl implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
+    /** Held, since the logging framework keeps loggers only weakly. */
+    private static final Logger JEDIS_LOG = Logger.getLogger("redis.clients");
+
     private final Environment environment;
     private final ObjectMapper mapper = Json.mapper();
     private Stores stores;
@@ -76,6 +81,8 @@ public final class GatewayCtl implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        // Jedis logs an unreachable Sentinel with a stack trace; gatewayctl reports it in one line (exit 3)
+        JEDIS_LOG.setLevel(Level.OFF);
         CommandLine commandLine = commandLine(Environment.system());
         // Buffered and flushed once: a listing of 100,000 rows must not pay a system call per line.
         commandLine.setOut(new PrintWriter(new OutputStreamWriter(System.out, System.out.charset())));

@@ -25,7 +25,8 @@ public final class RedisOptions {
     private CommandSpec mixee;
 
     @Option(names = "--redis", paramLabel = "URL", scope = ScopeType.INHERIT,
-            description = {"The Redis the gateway uses: redis://[user:password@]host[:port][/db], or rediss:// for TLS.",
+            description = {"The Redis the gateway uses: redis://[user:password@]host[:port][/db], rediss:// for TLS,",
+                           "or redis-sentinel://[user:password@]host:port[,host:port...]/MASTER_NAME[/db].",
                            "Default: $REDIS_URL, else " + RedisEndpoint.DEFAULT_URL})
     private String url;
 
