@@ -52,8 +52,10 @@ import dev.gateway.server.room.LocalRooms;
 import dev.gateway.server.room.RoomFanout;
 import dev.gateway.server.room.RoomPublisher;
 import dev.gateway.server.room.RoomService;
-import dev.gateway.server.socketio.SocketIoEndpoint;
+import dev.gateway.server.socketio.EngineIoServer;
 import dev.gateway.server.socketio.SocketIoSettings;
+import dev.gateway.server.websocket.BrowserCors;
+import dev.gateway.server.websocket.SocketIoRoutes;
 import dev.gateway.server.websocket.WebSocketEndpoint;
 
 import io.helidon.config.Config;
@@ -90,7 +92,7 @@ public final class Gateway {
     private final RedisSubscriber subscriber;
     private final RedisMonitor monitor;
     private final WebSocketEndpoint webSocket;
-    private final SocketIoEndpoint socketIo;
+    private final SocketIoRoutes socketIo;
     private final ObserveFeature observe;
     private final ClientSweeper sweeper;
     private final PresenceService presence;
@@ -110,8 +112,8 @@ public final class Gateway {
                     + "fixed development secret (gatewayctl token uses it too); set JWT_SECRET in production\"");
         }
         if (settings.allowedOrigins().isEmpty()) {
-            LOG.log(System.Logger.Level.WARNING, "event=any-origin note=\"FRONTEND_URL is unset: WebSocket upgrades from any "
-                    + "Origin are accepted\"");
+            LOG.log(System.Logger.Level.WARNING, "event=any-origin note=\"FRONTEND_URL is unset: WebSocket upgrades and "
+                    + "cross-origin requests (CORS) from any Origin are accepted\"");
         }
         this.embeddedRedis = EmbeddedRedis.startIfNeeded(endpoint, settings.redisUrlSet());
 
@@ -164,9 +166,11 @@ public final class Gateway {
         monitor.check();
 
         this.webSocket = new WebSocketEndpoint(verifier, settings.allowedOrigins(), monitor::isAvailable, () -> draining,
-                                               lifecycle, router, metrics, mapper, clock);
-        this.socketIo = new SocketIoEndpoint(webSocket.authenticator(), lifecycle, router, new SocketIoCodec(mapper),
-                                             socketIoSettings, scheduler, clock);
+                                               lifecycle, router, metrics, mapper, settings.maxMessageBytes(), clock);
+        EngineIoServer engineIo = new EngineIoServer(socketIoSettings, new SocketIoCodec(mapper), lifecycle, router, scheduler,
+                                                     executor, clock);
+        this.socketIo = new SocketIoRoutes(engineIo, webSocket.authenticator(), BrowserCors.create(settings.allowedOrigins()),
+                                           mapper);
         this.observe = ObserveFeature.just(
                 HealthObserver.builder()
                         .details(true)

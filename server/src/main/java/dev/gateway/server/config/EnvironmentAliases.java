@@ -35,7 +35,8 @@ public final class EnvironmentAliases {
             Map.entry("NODE_HEARTBEAT_SECONDS", "gateway.node-heartbeat-seconds"),
             Map.entry("NODE_TTL_SECONDS", "gateway.node-ttl-seconds"),
             Map.entry("SOCKETIO_PING_INTERVAL_MILLIS", "gateway.socketio.ping-interval-millis"),
-            Map.entry("SOCKETIO_PING_TIMEOUT_MILLIS", "gateway.socketio.ping-timeout-millis"));
+            Map.entry("SOCKETIO_PING_TIMEOUT_MILLIS", "gateway.socketio.ping-timeout-millis"),
+            Map.entry("SOCKETIO_CONNECT_TIMEOUT_MILLIS", "gateway.socketio.connect-timeout-millis"));
 
     private EnvironmentAliases() {
     }

@@ -2,6 +2,7 @@ package dev.gateway.server.websocket;
 
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,6 +12,8 @@ import dev.gateway.server.node.ClientLifecycle;
 import dev.gateway.server.observe.GatewayMetrics;
 
 import io.helidon.http.HeaderNames;
+import io.helidon.http.Headers;
+import io.helidon.http.HttpPrologue;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRouting;
@@ -28,14 +31,16 @@ public final class WebSocketEndpoint {
     private final ClientLifecycle lifecycle;
     private final EventRouter router;
     private final Clock clock;
+    private final int maxMessageBytes;
 
     public WebSocketEndpoint(TokenVerifier verifier, List<String> allowedOrigins, BooleanSupplier redisAvailable,
                              BooleanSupplier draining, ClientLifecycle lifecycle, EventRouter router, GatewayMetrics metrics,
-                             ObjectMapper mapper, Clock clock) {
+                             ObjectMapper mapper, int maxMessageBytes, Clock clock) {
         this.authenticator = new HandshakeAuthenticator(verifier, allowedOrigins, redisAvailable, draining, metrics, mapper);
         this.lifecycle = lifecycle;
         this.router = router;
         this.clock = clock;
+        this.maxMessageBytes = maxMessageBytes;
     }
 
     /** The handshake checks, shared with the Socket.IO endpoint so that both answer alike. */
@@ -44,7 +49,14 @@ public final class WebSocketEndpoint {
     }
 
     public WsRouting.Builder wsRouting() {
-        return WsRouting.builder().endpoint(PATH, () -> new GatewayWsListener(authenticator, lifecycle, router, clock));
+        return WsRouting.builder().endpoint(PATH, () -> new WsAdapter(this::upgrade, maxMessageBytes));
+    }
+
+    private Optional<WsHandler> upgrade(HttpPrologue prologue, Headers headers) {
+        if (authenticator.check(headers, prologue.query()) instanceof Handshake.Accepted accepted) {
+            return Optional.of(new NativeConnection(accepted, lifecycle, router, clock));
+        }
+        return Optional.empty();
     }
 
     public void httpRouting(HttpRouting.Builder routing) {

@@ -20,7 +20,7 @@ import io.helidon.websocket.WsSession;
  * <p>
  * Helidon does not tell the listener when the TCP connection drops without a close frame: the connection's reader
  * thread just ends. {@link #isOpen()} watches that thread, and the sweeper ends clients whose thread is gone.
- * Public for the Socket.IO edge, whose transport writes its packets through this one.
+ * Created by {@link WsAdapter} for every connection, native or Socket.IO.
  */
 public final class WsTransport implements Transport {
     private static final int MAX_CLOSE_REASON_BYTES = 123;
@@ -89,6 +89,28 @@ public final class WsTransport implements Transport {
             session.close(code, truncate(reason));
         } finally {
             writeLock.unlock();
+        }
+    }
+
+    /**
+     * Answers a client's ping on the reader thread. Skipped when the writer is stuck on a peer that does not read
+     * (that peer will not read the pong either).
+     */
+    public void answerPing(byte[] payload) {
+        try {
+            if (writeLock.tryLock(1, TimeUnit.SECONDS)) {
+                try {
+                    if (!closed) {
+                        session.pong(BufferData.create(payload));
+                    }
+                } finally {
+                    writeLock.unlock();
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            closed = true;
         }
     }
 

@@ -1,0 +1,141 @@
+package dev.gateway.server.websocket;
+
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.Optional;
+import java.util.function.BiFunction;
+
+import dev.gateway.server.client.MessageAssembler;
+
+import io.helidon.common.buffers.BufferData;
+import io.helidon.http.Headers;
+import io.helidon.http.HttpPrologue;
+import io.helidon.websocket.WsCloseCodes;
+import io.helidon.websocket.WsListener;
+import io.helidon.websocket.WsSession;
+import io.helidon.websocket.WsUpgradeException;
+
+/**
+ * The one Helidon {@link WsListener} of the gateway, for {@code /ws} and {@code /socket.io/} alike: one instance per
+ * connection (Helidon calls {@code onHttpUpgrade} and then every callback on the same instance, on the connection's
+ * reader thread). It decides the upgrade through the endpoint's function, joins fragments into whole messages under
+ * the size cap, answers pings and close frames, and hands the rest to a {@link WsHandler}, the protocol.
+ * <p>
+ * No exception escapes a callback: Helidon would put its message into the close reason.
+ */
+public final class WsAdapter implements WsListener {
+    private static final System.Logger LOG = System.getLogger(WsAdapter.class.getName());
+
+    private final BiFunction<HttpPrologue, Headers, Optional<WsHandler>> upgrade;
+    private final MessageAssembler assembler;
+    private WsHandler handler;
+    private WsTransport transport;
+    private boolean tooBig;
+
+    /**
+     * @param upgrade         the endpoint's decision on an upgrade request: a handler, or empty to refuse it (the request
+     *                        then falls through to the HTTP route at the same path, which answers the refusal)
+     * @param maxMessageBytes the largest message, however fragmented
+     */
+    public WsAdapter(BiFunction<HttpPrologue, Headers, Optional<WsHandler>> upgrade, int maxMessageBytes) {
+        this.upgrade = upgrade;
+        this.assembler = new MessageAssembler(maxMessageBytes);
+    }
+
+    @Override
+    public Optional<Headers> onHttpUpgrade(HttpPrologue prologue, Headers headers) throws WsUpgradeException {
+        handler = upgrade.apply(prologue, headers).orElseThrow(() -> new WsUpgradeException("refused"));
+        return Optional.empty();
+    }
+
+    @Override
+    public void onOpen(WsSession session) {
+        transport = new WsTransport(session, Thread.currentThread(), remoteAddress(session));
+        safely(() -> handler.opened(transport));
+    }
+
+    @Override
+    public void onMessage(WsSession session, String text, boolean last) {
+        safely(() -> {
+            handler.activity();
+            if (tooBig) {
+                tooBig = !last; // the rest of a message already refused
+                return;
+            }
+            try {
+                Optional<String> message = assembler.add(text, last);
+                if (message.isPresent()) {
+                    handler.text(message.get());
+                }
+            } catch (MessageAssembler.TooBigException e) {
+                tooBig = !last;
+                handler.tooBig();
+            }
+        });
+    }
+
+    @Override
+    public void onMessage(WsSession session, BufferData buffer, boolean last) {
+        safely(() -> {
+            handler.activity();
+            if (tooBig) {
+                tooBig = !last;
+                return;
+            }
+            try {
+                if (assembler.addBinary(buffer.available(), last)) {
+                    handler.binary();
+                }
+            } catch (MessageAssembler.TooBigException e) {
+                tooBig = !last;
+                handler.tooBig();
+            }
+        });
+    }
+
+    @Override
+    public void onPing(WsSession session, BufferData buffer) {
+        safely(() -> {
+            handler.activity();
+            byte[] payload = new byte[buffer.available()];
+            buffer.read(payload);
+            transport.answerPing(payload);
+        });
+    }
+
+    @Override
+    public void onPong(WsSession session, BufferData buffer) {
+        safely(handler::activity);
+    }
+
+    @Override
+    public void onClose(WsSession session, int status, String reason) {
+        safely(() -> {
+            if (transport != null) {
+                transport.answerClose(WsCloseCodes.NORMAL_CLOSE);
+            }
+            handler.closed(status);
+        });
+    }
+
+    @Override
+    public void onError(WsSession session, Throwable t) {
+        safely(() -> handler.lost(t.toString()));
+    }
+
+    private static void safely(Runnable callback) {
+        try {
+            callback.run();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "event=listener-failed", e);
+        }
+    }
+
+    private static String remoteAddress(WsSession session) {
+        SocketAddress address = session.socketContext().remotePeer().address();
+        if (address instanceof InetSocketAddress inet && inet.getAddress() != null) {
+            return inet.getAddress().getHostAddress();
+        }
+        return String.valueOf(address);
+    }
+}

@@ -1,0 +1,33 @@
+package dev.gateway.server.websocket;
+
+import dev.gateway.server.client.Transport;
+
+/**
+ * What one WebSocket connection's traffic goes to once {@link WsAdapter} has made sense of Helidon's callbacks:
+ * whole messages (fragments joined, the size cap enforced), and the connection's end. Pings are answered by the
+ * adapter, and close frames too. Free of Helidon types, so both protocols above it (native, Socket.IO) are tested
+ * without a server. Every call comes from the connection's one reader thread, in order.
+ */
+public interface WsHandler {
+    /** The upgrade completed: {@code transport} writes to this connection. Comes first. */
+    void opened(Transport transport);
+
+    /** One whole text message. */
+    void text(String message);
+
+    /** One whole binary message (the gateway never needs its bytes). */
+    void binary();
+
+    /** A message grew past the size cap; its rest is dropped. */
+    void tooBig();
+
+    /** Any frame arrived (pings and pongs included): the peer is alive. */
+    default void activity() {
+    }
+
+    /** The peer sent a close frame (already answered). */
+    void closed(int code);
+
+    /** The connection failed or dropped without a close frame. */
+    void lost(String why);
+}
