@@ -64,16 +64,18 @@ public final class EngineIoServer {
     }
 
     /**
-     * A WebSocket asking to upgrade the polling session {@code sid}.
+     * A WebSocket asking to upgrade the polling session {@code sid}. When the session is upgraded already, or another
+     * WebSocket is upgrading it, this one is accepted and closed at once: it never joins or takes over the session.
      *
-     * @return empty when refused (400): no such session, already upgraded, or another WebSocket is upgrading it
+     * @return empty when refused (400): no such session
      */
     public Optional<WsHandler> upgrade(String sid) {
-        return session(sid).filter(EngineIoSession::claimUpgrade)
-                .map(session -> new EngineIoWebSocket((Transport ws) -> {
-                    session.probeOpened(ws);
-                    return session;
-                }));
+        return session(sid).map(session -> session.claimUpgrade()
+                                           ? new EngineIoWebSocket((Transport ws) -> {
+                                               session.probeOpened(ws);
+                                               return session;
+                                           })
+                                           : new Unwanted());
     }
 
     /** The open session with this sid. */
@@ -94,6 +96,38 @@ public final class EngineIoServer {
         session.start(connection, open);
         connection.awaitConnect();
         return open;
+    }
+
+    /** A WebSocket for a session that has (or is getting) one already: closed as soon as it opens. */
+    private static final class Unwanted implements WsHandler {
+        @Override
+        public void opened(Transport transport) {
+            try {
+                transport.sendClose(1008, "session already upgraded");
+            } catch (Exception e) {
+                transport.abort();
+            }
+        }
+
+        @Override
+        public void text(String message) {
+        }
+
+        @Override
+        public void binary() {
+        }
+
+        @Override
+        public void tooBig() {
+        }
+
+        @Override
+        public void closed(int code) {
+        }
+
+        @Override
+        public void lost(String why) {
+        }
     }
 
     private void forget(EngineIoSession session) {

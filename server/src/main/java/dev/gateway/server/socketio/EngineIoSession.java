@@ -53,6 +53,8 @@ public final class EngineIoSession {
     static final String CLOSE = "1";
     private static final OutboundFrame PING = new OutboundFrame("2");
     private static final OutboundFrame PROBE_ANSWER = new OutboundFrame("3probe");
+    /** The noop that answers the GET after a client's close over POST; the session ends once it is taken. */
+    private static final OutboundFrame LAST_NOOP = new OutboundFrame(NOOP);
     /** No close frame to send: the client's own close frame was answered already. */
     private static final int ANSWERED = 0;
     private static final int NORMAL = 1000;
@@ -290,10 +292,11 @@ public final class EngineIoSession {
                     if (pendingGet != null) {
                         after.add(() -> end(End.POLLING_MISUSE, "a second concurrent GET", POLICY_VIOLATION));
                         answer = Optional.empty();
+                    } else if (state == State.UPGRADING) {
+                        // what is buffered now goes out on the WebSocket once the upgrade completes
+                        answer = Optional.of(CompletableFuture.completedFuture(NOOP));
                     } else if (!buffer.isEmpty()) {
                         answer = Optional.of(CompletableFuture.completedFuture(drain()));
-                    } else if (state == State.UPGRADING) {
-                        answer = Optional.of(CompletableFuture.completedFuture(NOOP));
                     } else {
                         pendingGet = new CompletableFuture<>();
                         answer = Optional.of(pendingGet);
@@ -717,6 +720,12 @@ public final class EngineIoSession {
                 releaseGet();
                 long expiry = settings.pingInterval().toMillis() + settings.pingTimeout().toMillis();
                 scheduler.schedule(this::closingExpired, expiry, TimeUnit.MILLISECONDS);
+            } else if (why == End.CLIENT_CLOSED && pendingGet == null && previous != State.CLOSING) {
+                // a client close before its GET arrived: that GET still gets its noop, then the session is gone
+                state = State.CLOSING;
+                buffer.clear();
+                buffer.add(LAST_NOOP);
+                scheduler.schedule(this::closingExpired, settings.pingTimeout().toMillis(), TimeUnit.MILLISECONDS);
             } else {
                 state = State.CLOSED;
                 buffer.clear();
@@ -787,7 +796,7 @@ public final class EngineIoSession {
         StringBuilder body = new StringBuilder();
         OutboundFrame packet;
         while ((packet = buffer.peek()) != null) {
-            boolean close = packet.text().equals(CLOSE);
+            boolean close = packet == LAST_NOOP || packet.text().equals(CLOSE);
             if (close && !body.isEmpty()) {
                 break;
             }
