@@ -257,7 +257,7 @@ public final class EngineIoSession {
     }
 
     /** Drops the session and its connections without a goodbye. */
-    void abort() {
+    public void abort() {
         end(End.TRANSPORT_LOST, "aborted", NORMAL);
         Transport ws = webSocket;
         if (ws != null) {
@@ -324,32 +324,38 @@ public final class EngineIoSession {
     }
 
     /**
-     * A POST's payload: each packet, in order, as if it came on a WebSocket.
+     * A POST begins (before its body is read): one at a time.
      *
-     * @return false when the request is refused with 400: the session is closed or upgraded, this is a second
-     *         concurrent POST (which closes the session), or a packet could not be decoded (which closes it too)
+     * @return false when the request is refused with 400: the session is closed or upgraded, or another POST is still
+     *         being read or handled (which closes the session)
      */
-    public boolean post(String payload) {
+    public boolean beginPost() {
         List<Runnable> after = new ArrayList<>();
-        boolean refused = false;
+        boolean accepted = false;
         lock.lock();
         try {
             checkPingDeadline(after);
             if (state == State.CLOSED || state == State.CLOSING || state == State.WEBSOCKET) {
-                refused = true;
+                accepted = false;
             } else if (postInFlight) {
                 after.add(() -> end(End.POLLING_MISUSE, "a second concurrent POST", POLICY_VIOLATION));
-                refused = true;
             } else {
                 postInFlight = true;
+                accepted = true;
             }
         } finally {
             lock.unlock();
         }
         finish(after);
-        if (refused) {
-            return false;
-        }
+        return accepted;
+    }
+
+    /**
+     * The payload of the POST {@link #beginPost} accepted: each packet, in order, as if it came on a WebSocket.
+     *
+     * @return false when the request is answered with 400: a packet could not be decoded (the session is closed then)
+     */
+    public boolean post(String payload) {
         inbound.lock();
         try {
             int from = 0;
@@ -361,18 +367,23 @@ public final class EngineIoSession {
             }
         } finally {
             inbound.unlock();
-            lock.lock();
-            try {
-                postInFlight = false;
-            } finally {
-                lock.unlock();
-            }
+            endPost();
         }
         return !(state == State.CLOSED && end == End.BAD_PACKET);
     }
 
+    private void endPost() {
+        lock.lock();
+        try {
+            postInFlight = false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** A POST body over maxPayload: refused with 413, and the session ends. */
     public void postTooBig() {
+        endPost();
         end(End.TOO_BIG, "POST larger than maxPayload", TOO_BIG);
     }
 

@@ -160,10 +160,17 @@ public final class SocketIoRoutes {
             refuse(res, EngineIoError.SESSION_ID_UNKNOWN);
             return;
         }
+        if (!session.get().beginPost()) {
+            refuse(res, EngineIoError.BAD_REQUEST);
+            return;
+        }
         int max = engine.settings().maxPayload();
         byte[] bytes;
         try (InputStream in = req.content().inputStream()) {
             bytes = in.readNBytes(max + 1);
+        } catch (RuntimeException | java.io.IOException e) {
+            session.get().abort(); // the body never arrived whole: the session cannot trust what follows
+            throw e;
         }
         if (bytes.length > max) {
             session.get().postTooBig();
