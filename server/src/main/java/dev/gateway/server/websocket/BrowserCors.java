@@ -23,8 +23,9 @@ import io.helidon.webserver.http.ServerResponse;
  * credentials, as Socket.IO's {@code cors: {origin: true, credentials: true}}.
  * <p>
  * Helidon's {@link CorsSupport} decides and writes the headers. It differs from the contract only in its preflight
- * answer (200, {@code Access-Control-Allow-Methods} naming just the requested method, no {@code Vary}); a preflight
- * it allows is therefore sent as 204 with the whole method list and {@code Vary: Origin}. A request from an origin not
+ * answer (200, {@code Access-Control-Allow-Methods} naming just the requested method, no {@code Vary}) and in the
+ * spelling of {@code Vary: ORIGIN}: a preflight it allows is therefore sent as 204 with the whole method list and
+ * {@code Vary: Origin}, and other answers get {@code Vary: Origin} as written. A request from an origin not
  * allowed gets Helidon's 403 with no CORS headers; same-origin requests and requests without {@code Origin}
  * (not a browser) pass untouched.
  */
@@ -56,7 +57,16 @@ public final class BrowserCors {
 
     /** Applies CORS to every request at {@code path}; register before the path's own routes. */
     public void register(HttpRouting.Builder routing, String path) {
-        routing.any(path, (req, res) -> cors.handle(req, isPreflight(req) ? new Preflight(res) : res));
+        routing.any(path, (req, res) -> {
+            if (isPreflight(req)) {
+                cors.handle(req, new Preflight(res));
+                return;
+            }
+            cors.handle(req, res);
+            if (!res.isSent() && res.headers().contains(HeaderNames.VARY)) {
+                res.header(VARY_ORIGIN); // Helidon writes the header name as ORIGIN
+            }
+        });
     }
 
     private static boolean isPreflight(ServerRequest req) {
