@@ -35,6 +35,7 @@ import dev.gateway.server.client.ClientHub;
 import dev.gateway.server.client.DisconnectReason;
 import dev.gateway.server.config.GatewaySettings;
 import dev.gateway.server.config.StartupException;
+import dev.gateway.server.demo.DemoPage;
 import dev.gateway.server.gateway.ChatEvents;
 import dev.gateway.server.gateway.ClientEvents;
 import dev.gateway.server.gateway.EventRouter;
@@ -93,6 +94,7 @@ public final class Gateway {
     private final RedisMonitor monitor;
     private final WebSocketEndpoint webSocket;
     private final SocketIoRoutes socketIo;
+    private final Optional<DemoPage> demo;
     private final ObserveFeature observe;
     private final ClientSweeper sweeper;
     private final PresenceService presence;
@@ -171,6 +173,12 @@ public final class Gateway {
                                                      executor, clock);
         this.socketIo = new SocketIoRoutes(engineIo, webSocket.authenticator(), BrowserCors.create(settings.allowedOrigins()),
                                            mapper);
+        // the demo page and its token route only in development mode, and tokens only while the development secret is used
+        boolean developmentSecret = settings.jwt().secret().isEmpty() && settings.jwt().jwksPath().isEmpty();
+        this.demo = settings.devMode()
+                    ? Optional.of(new DemoPage(developmentSecret ? Optional.of(DevelopmentMode.JWT_SECRET) : Optional.empty(),
+                                               mapper, clock))
+                    : Optional.empty();
         this.observe = ObserveFeature.just(
                 HealthObserver.builder()
                         .details(true)
@@ -195,6 +203,7 @@ public final class Gateway {
         HttpRouting.Builder http = HttpRouting.builder();
         webSocket.httpRouting(http);
         socketIo.httpRouting(http);
+        demo.ifPresent(page -> page.httpRouting(http));
         server.shutdownHook(false)
                 .addProtocol(WsConfig.builder().name("websocket").maxFrameLength(settings.maxMessageBytes()).build())
                 .addFeature(observe)
