@@ -3,6 +3,7 @@ package dev.gateway.admin;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import dev.gateway.protocol.event.Json;
 import dev.gateway.protocol.store.ConnectionStore;
@@ -100,6 +101,21 @@ class DisconnectCommandTest {
             assertThat(nodes.messages().stream().map(message -> message.channel() + " " + command(message).socketIds()).toList(),
                        contains(GW_A + " [alice-web-1]", GW_B + " [alice-web-2]"));
             assertThat(List.copyOf(connections.socketsOfUser("alice")), contains("alice-phone-1"));
+        }
+    }
+
+    @Test
+    void disconnectingAUserWhoseIdNamesAnotherUsersDeviceTouchesOnlyThatUser() throws Exception {
+        Fixture fixture = new Fixture(redis);
+        fixture.socket("mallory-1", "alice:device:web", "laptop", "Laptop", "gw-a", 200);
+        try (Subscriber nodes = liveNodes(GW_A, GW_B)) {
+            Cli.Result result = gatewayctl("disconnect", "--user", "alice:device:web", "-o", "json");
+
+            assertThat(result.exitCode(), is(0));
+            assertThat(results(MAPPER.readTree(result.out())), contains("mallory-1 closed"));
+            assertThat(nodes.messages().stream().map(message -> message.channel() + " " + command(message).socketIds()).toList(),
+                       contains(GW_A + " [mallory-1]"));
+            assertThat(connections.socketsOfDevice("alice", "web"), is(Set.of("alice-web-1", "alice-web-2")));
         }
     }
 

@@ -2,6 +2,7 @@ package dev.gateway.it;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 import dev.gateway.it.support.GatewayProcess;
@@ -79,6 +80,17 @@ class HandshakeRefusalTest {
     @Test
     void aTokenWithoutExpGets401() {
         assertUnauthorized(bearer(Tokens.claims("alice").without("exp").sign()));
+    }
+
+    @Test
+    void aTokenWithACritHeaderGets401() {
+        assertUnauthorized(bearer(Tokens.claims("alice").header("crit", List.of("exp")).header("exp", 1).sign()));
+    }
+
+    @Test
+    void anHs512TokenWithACritHeaderNamingAnUnknownExtensionGets401() {
+        assertUnauthorized(bearer(Tokens.claims("alice").algorithm("HS512").header("crit", List.of("urn:example:ext"))
+                                          .header("urn:example:ext", true).sign()));
     }
 
     @Test

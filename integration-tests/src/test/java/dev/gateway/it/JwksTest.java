@@ -109,6 +109,22 @@ class JwksTest {
         assertUnauthorized(WsClient.to(node).bearer(Tokens.claims("alice").keyId("rsa-1").unsigned()).refusal());
     }
 
+    @Test
+    void anRs256TokenWithACritHeaderGets401() {
+        String token = Tokens.claims("alice").privateKey("RS256", rsa.getPrivate(), "rsa-1")
+                .header("crit", List.of("b64")).header("b64", false).sign();
+
+        assertUnauthorized(WsClient.to(node).bearer(token).refusal());
+    }
+
+    @Test
+    void anEs256TokenWithACritHeaderGets401() {
+        String token = Tokens.claims("alice").privateKey("ES256", ec.getPrivate(), "ec-1")
+                .header("crit", List.of("exp")).header("exp", 1).sign();
+
+        assertUnauthorized(WsClient.to(node).bearer(token).refusal());
+    }
+
     private static void assertUnauthorized(WsClient.Refusal refusal) {
         assertThat(refusal.toString(), refusal.status(), is(401));
         assertThat(refusal.toString(), refusal.json().path("error").asText(), is("unauthorized"));

@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -36,6 +37,8 @@ import dev.gateway.server.client.DisconnectReason;
 import dev.gateway.server.config.GatewaySettings;
 import dev.gateway.server.config.StartupException;
 import dev.gateway.server.demo.DemoPage;
+import dev.gateway.server.connection.ConnectionGuard;
+import dev.gateway.server.connection.ConnectionSettings;
 import dev.gateway.server.gateway.ChatEvents;
 import dev.gateway.server.gateway.ClientEvents;
 import dev.gateway.server.gateway.EventRouter;
@@ -96,13 +99,16 @@ public final class Gateway {
     private final SocketIoRoutes socketIo;
     private final Optional<DemoPage> demo;
     private final ObserveFeature observe;
+    private final WsConfig webSocketConfig;
+    private final ConnectionGuard connections;
     private final ClientSweeper sweeper;
     private final PresenceService presence;
     private final String startLine;
     private volatile WebServer server;
     private volatile boolean draining;
 
-    private Gateway(GatewaySettings settings, SocketIoSettings socketIoSettings, Clock clock) {
+    private Gateway(GatewaySettings settings, SocketIoSettings socketIoSettings, ConnectionSettings connectionSettings,
+                    Config http1, Clock clock) {
         this.settings = settings;
         RedisEndpoint endpoint = parseRedisUrl(settings.redisUrl());
         JwtTokenVerifier verifier = JwtTokenVerifier.create(settings.jwt(),
@@ -121,7 +127,10 @@ public final class Gateway {
 
         ObjectMapper mapper = Json.mapper();
         FrameCodec codec = new FrameCodec(mapper);
-        this.scheduler = Executors.newScheduledThreadPool(2, Thread.ofPlatform().name("gateway-timer-", 0).daemon().factory());
+        ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(2, Thread.ofPlatform().name("gateway-timer-", 0)
+                .daemon().factory());
+        timers.setRemoveOnCancelPolicy(true); // a handshake deadline per connection, nearly all cancelled
+        this.scheduler = timers;
         this.executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("gateway-", 0).factory());
         this.redis = new RedisConnector(endpoint, settings.redisTimeout(), "gateway:" + settings.nodeId())
                 .pooledClient(settings.redisPoolSize());
@@ -161,14 +170,16 @@ public final class Gateway {
                 .onReconnect(monitor::check);
 
         ChatService chat = new ChatService(chatStore, rooms, settings.chatMembership(), bus, codec, metrics,
-                                           monitor::isAvailable, clock);
+                                           monitor::isAvailable, clock, settings.maxChatsPerSocket());
         EventRouter router = new EventRouter(codec, metrics, clock, lifecycle);
         new ClientEvents(presence, verifier).register(router);
         new ChatEvents(chat).register(router);
         monitor.check();
+        safely("remove-leftovers", heartbeat::removeLeftovers); // before any socket: see NodeHeartbeat
 
-        this.webSocket = new WebSocketEndpoint(verifier, settings.allowedOrigins(), monitor::isAvailable, () -> draining,
-                                               lifecycle, router, metrics, mapper, settings.maxMessageBytes(), clock);
+        this.webSocket = new WebSocketEndpoint(verifier, settings.allowedOrigins(),
+                                               () -> monitor.isAvailable() && heartbeat.leftoversRemoved(), () -> draining,
+                                               lifecycle, router, metrics, mapper, clock);
         EngineIoServer engineIo = new EngineIoServer(socketIoSettings, new SocketIoCodec(mapper), lifecycle, router, scheduler,
                                                      executor, clock);
         this.socketIo = new SocketIoRoutes(engineIo, webSocket.authenticator(), BrowserCors.create(settings.allowedOrigins()),
@@ -188,11 +199,16 @@ public final class Gateway {
                                           .build(), HealthCheckType.READINESS, "redis")
                         .build(),
                 MetricsObserver.create());
+        this.webSocketConfig = WsConfig.builder().name("websocket").maxFrameLength(settings.maxMessageBytes()).build();
+        this.connections = new ConnectionGuard(connectionSettings, http1, webSocketConfig, settings.maxMessageBytes(),
+                                               scheduler, clock);
+        metrics.tcpConnections(this.connections, ConnectionGuard::open, ConnectionGuard::refused, ConnectionGuard::timedOut);
         this.sweeper = new ClientSweeper(hub, lifecycle, presence, settings.heartbeatInterval(), clock);
         this.presence = presence;
         this.startLine = "event=started node=" + settings.nodeId() + " redis=" + endpoint.masked() + " auth=" + verifier.mode()
                 + " presence-notify=" + settings.presenceNotify().name().toLowerCase(java.util.Locale.ROOT)
-                + " dev-mode=" + settings.devMode();
+                + " dev-mode=" + settings.devMode() + " max-connections=" + connectionSettings.maxConnections()
+                + " handshake-timeout-ms=" + connectionSettings.handshakeTimeout().toMillis();
     }
 
     /**
@@ -205,7 +221,11 @@ public final class Gateway {
         socketIo.httpRouting(http);
         demo.ifPresent(page -> page.httpRouting(http));
         server.shutdownHook(false)
-                .addProtocol(WsConfig.builder().name("websocket").maxFrameLength(settings.maxMessageBytes()).build())
+                // HTTP/1.1 comes through the gateway's own selector (handshake deadline, connection cap, strict
+                // WebSocket): a protocol configuration of Helidon's would add a second selector next to it
+                .protocolsDiscoverServices(false)
+                .protocols(List.of(webSocketConfig))
+                .addConnectionSelector(connections)
                 .addFeature(observe)
                 .addRouting(http)
                 .addRouting(socketIo.wsRouting(webSocket.wsRouting()));
@@ -247,7 +267,10 @@ public final class Gateway {
 
     /** A node with its Redis connections open, not yet serving: {@link #setup} it into a server, then {@link #started}. */
     static Gateway create(Config config, Clock clock) {
-        return new Gateway(GatewaySettings.create(config.get("gateway")), SocketIoSettings.create(config.get("gateway")), clock);
+        GatewaySettings settings = GatewaySettings.create(config.get("gateway"));
+        return new Gateway(settings, SocketIoSettings.create(config.get("gateway")),
+                           ConnectionSettings.create(config.get("gateway"), settings.redisPoolSize()), config.get("server.http_1_1"),
+                           clock);
     }
 
     /** The port this node listens on; -1 until it is started. */

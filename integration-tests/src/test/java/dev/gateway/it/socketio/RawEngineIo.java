@@ -147,6 +147,15 @@ final class RawEngineIo {
             ws.sendText(text, true).orTimeout(TIMEOUT.toSeconds(), TimeUnit.SECONDS).join();
         }
 
+        /** Sends unless the socket is closed already. */
+        void trySend(String text) {
+            try {
+                send(text);
+            } catch (java.util.concurrent.CompletionException closed) {
+                // the server closed it first
+            }
+        }
+
         void sendBinary(byte[] bytes) {
             ws.sendBinary(ByteBuffer.wrap(bytes), true).orTimeout(TIMEOUT.toSeconds(), TimeUnit.SECONDS).join();
         }

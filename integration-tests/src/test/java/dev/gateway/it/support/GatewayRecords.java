@@ -16,7 +16,8 @@ import redis.clients.jedis.RedisClient;
 
 /**
  * Reads the Redis layout of PROTOCOL section 6. Key names are spelled here from the contract on purpose, not taken
- * from the product's own key class: these tests check the contract, not the implementation's idea of it.
+ * from the product's own key class: these tests check the contract, not the implementation's idea of it. So is the
+ * escaping of values inside names (version 2): {@code %} is written {@code %25}, {@code :} is written {@code %3A}.
  */
 public final class GatewayRecords {
     private static final ObjectMapper MAPPER = Json.mapper();
@@ -42,12 +43,12 @@ public final class GatewayRecords {
 
     /** The {@code ws:connection:{socketId}} record. */
     public Optional<JsonNode> connection(String socketId) {
-        return Optional.ofNullable(client().get("ws:connection:" + socketId)).map(GatewayRecords::parse);
+        return Optional.ofNullable(client().get("ws:connection:" + escaped(socketId))).map(GatewayRecords::parse);
     }
 
     /** TTL in seconds of {@code ws:connection:{socketId}} (-2 when missing, -1 when none). */
     public long connectionTtl(String socketId) {
-        return client().ttl("ws:connection:" + socketId);
+        return client().ttl("ws:connection:" + escaped(socketId));
     }
 
     public Set<String> userSockets(String userId) {
@@ -55,7 +56,7 @@ public final class GatewayRecords {
     }
 
     public static String userSocketsKey(String userId) {
-        return "ws:user:" + userId + ":connections";
+        return "ws:user:" + escaped(userId) + ":connections";
     }
 
     public Set<String> deviceSockets(String userId, String deviceId) {
@@ -63,7 +64,7 @@ public final class GatewayRecords {
     }
 
     public static String deviceSocketsKey(String userId, String deviceId) {
-        return "ws:user:" + userId + ":device:" + deviceId + ":connections";
+        return "ws:user:" + escaped(userId) + ":device:" + escaped(deviceId) + ":connections";
     }
 
     /** The {@code presence:user:{userId}} hash: socket id to its parsed entry. */
@@ -74,7 +75,7 @@ public final class GatewayRecords {
     }
 
     public static String presenceKey(String userId) {
-        return "presence:user:" + userId;
+        return "presence:user:" + escaped(userId);
     }
 
     /** The user's score in {@code presence:online} (last seen, epoch ms), empty when not listed. */
@@ -92,7 +93,7 @@ public final class GatewayRecords {
     }
 
     public static String nodeSocketsKey(String nodeId) {
-        return "ws:node:" + nodeId + ":connections";
+        return "ws:node:" + escaped(nodeId) + ":connections";
     }
 
     /** The {@code ws:node:{nodeId}} heartbeat record. */
@@ -101,7 +102,7 @@ public final class GatewayRecords {
     }
 
     public static String nodeKey(String nodeId) {
-        return "ws:node:" + nodeId;
+        return "ws:node:" + escaped(nodeId);
     }
 
     /** How many connections are subscribed to a pub/sub channel (PUBSUB NUMSUB). */
@@ -122,9 +123,14 @@ public final class GatewayRecords {
 
     /** Every key that names a socket of the user: used to show that nothing is left behind. */
     public List<String> keysOfUser(String userId) {
-        List<String> keys = new java.util.ArrayList<>(redis.scan("ws:user:" + userId + ":*"));
+        List<String> keys = new java.util.ArrayList<>(redis.scan("ws:user:" + escaped(userId) + ":*"));
         keys.addAll(redis.scan(presenceKey(userId)));
         return keys;
+    }
+
+    /** A value as the contract writes it inside a key or channel name. */
+    public static String escaped(String value) {
+        return value.replace("%", "%25").replace(":", "%3A");
     }
 
     private static JsonNode parse(String json) {

@@ -49,6 +49,7 @@ public final class Tokens {
         private byte[] hmacKey = SECRET.getBytes(StandardCharsets.UTF_8);
         private PrivateKey privateKey;
         private String keyId;
+        private final Map<String, Object> extraHeader = new LinkedHashMap<>();
 
         private Builder() {
             Instant now = Instant.now();
@@ -121,6 +122,12 @@ public final class Tokens {
             return this;
         }
 
+        /** A further header parameter, such as {@code crit}. */
+        public Builder header(String name, Object value) {
+            extraHeader.put(name, value);
+            return this;
+        }
+
         /** The {@code exp} claim in epoch seconds, for assertions such as "the refresh ack carries the token's exp". */
         public long exp() {
             return ((Number) claims.get("exp")).longValue();
@@ -133,6 +140,7 @@ public final class Tokens {
             if (keyId != null) {
                 header.put("kid", keyId);
             }
+            header.putAll(extraHeader);
             String signingInput = encode(header) + "." + encode(claims);
             byte[] signature = privateKey == null ? hmac(signingInput) : asymmetric(signingInput);
             return signingInput + "." + B64.encodeToString(signature);

@@ -11,6 +11,10 @@ public enum CloseCode {
     NORMAL(1000),
     /** The node is shutting down. Reconnect (another node will take the socket). */
     GOING_AWAY(1001),
+    /** A frame broke RFC 6455 (framing, fragmentation, control frames, close codes). Terminal: a client bug. */
+    PROTOCOL_ERROR(1002),
+    /** A text message or close reason was not valid UTF-8. Terminal: a client bug. */
+    INVALID_PAYLOAD(1007),
     /** A message exceeded {@code MAX_FRAME_BYTES}. Terminal for that message. */
     MESSAGE_TOO_BIG(1009),
     /** Unexpected server condition. Reconnect. */

@@ -2,6 +2,7 @@ package dev.gateway.protocol.store;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -9,7 +10,6 @@ import java.util.Optional;
 import dev.gateway.protocol.event.ServerEvent.ChatMessage;
 
 import redis.clients.jedis.RedisClient;
-import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.resps.StreamEntry;
 
 /**
@@ -64,7 +64,7 @@ public final class ChatStore {
                                     clientMsgId.map(id -> RedisKeys.chatClientMessage(chatId, senderId, id)).orElse(""));
         List<String> args = List.of(Integer.toString(STREAM_MAXLEN), senderId, content, type, clientMsgId.orElse(""), createdAt,
                                     Long.toString(CLIENT_MSG_ID_TTL.toSeconds()),
-                                    RedisKeys.roomChannel("chat:" + chatId), roomMessagePrefix, roomMessageSuffix);
+                                    RedisKeys.roomChannel(Rooms.chat(chatId)), roomMessagePrefix, roomMessageSuffix);
         List<?> result = (List<?>) SEND.eval(redis, keys, args);
         return new Stored((String) result.get(0), (String) result.get(1), Long.valueOf(1).equals(result.get(2)));
     }
@@ -76,14 +76,14 @@ public final class ChatStore {
     public boolean join(String socketId, String chatId, String userId, String joinedMessage) {
         Object result = JOIN.eval(redis, List.of(RedisKeys.socketChats(socketId), RedisKeys.chatUsers(chatId)),
                                   List.of(chatId, userId, Long.toString(ConnectionStore.CONNECTION_TTL.toSeconds()),
-                                          RedisKeys.roomChannel("chat:" + chatId), joinedMessage));
+                                          RedisKeys.roomChannel(Rooms.chat(chatId)), joinedMessage));
         return Long.valueOf(1).equals(result);
     }
 
     /** Records that a socket left a chat; publishes {@code leftMessage} when it was the user's last socket there. */
     public boolean leave(String socketId, String chatId, String userId, String leftMessage) {
         Object result = LEAVE.eval(redis, List.of(RedisKeys.socketChats(socketId), RedisKeys.chatUsers(chatId)),
-                                   List.of(chatId, userId, RedisKeys.roomChannel("chat:" + chatId), leftMessage));
+                                   List.of(chatId, userId, RedisKeys.roomChannel(Rooms.chat(chatId)), leftMessage));
         return Long.valueOf(1).equals(result);
     }
 
@@ -92,12 +92,18 @@ public final class ChatStore {
         return redis.sismember(RedisKeys.chatMembers(chatId), userId);
     }
 
-    /** Up to {@code limit} messages, newest first, older than {@code beforeId} (exclusive) when given. */
+    /**
+     * Up to {@code limit} messages, newest first, older than {@code beforeId} (exclusive) when given.
+     *
+     * @throws IllegalArgumentException when {@code beforeId} is not a {@link MessageId}
+     */
     public List<ChatMessage> history(String chatId, Optional<String> beforeId, int limit) {
-        StreamEntryID end = beforeId.map(id -> new StreamEntryID(id)).orElse(StreamEntryID.MAXIMUM_ID);
-        List<StreamEntry> entries = beforeId.isPresent()
-                ? redis.xrevrange(RedisKeys.chatMessages(chatId), "(" + end, "-", limit)
-                : redis.xrevrange(RedisKeys.chatMessages(chatId), "+", "-", limit);
+        Optional<MessageId> before = beforeId.map(ChatStore::messageId);
+        if (before.isPresent() && before.get().equals(MessageId.MIN)) {
+            return List.of(); // nothing precedes the smallest id (and Redis refuses the exclusive range "(0-0")
+        }
+        List<StreamEntry> entries = redis.xrevrange(RedisKeys.chatMessages(chatId), before.map(id -> "(" + id).orElse("+"), "-",
+                                                    limit);
         List<ChatMessage> messages = new ArrayList<>(entries.size());
         for (StreamEntry entry : entries) {
             messages.add(message(chatId, entry.getID().toString(), entry.getFields()));
@@ -105,23 +111,35 @@ public final class ChatStore {
         return messages;
     }
 
-    /** Messages after {@code sinceId} (exclusive), oldest first, at most {@code pageSize}. */
+    /**
+     * Messages after {@code sinceId} (exclusive), oldest first, at most {@code pageSize}.
+     *
+     * @throws IllegalArgumentException when {@code sinceId} is not a {@link MessageId}
+     */
     public Since since(String chatId, String sinceId, int pageSize) {
+        MessageId since = messageId(sinceId);
+        if (since.equals(MessageId.MAX)) {
+            return new Since(true, List.of(), false); // nothing follows the largest id (and Redis refuses "(" + it)
+        }
         List<?> result = (List<?>) SINCE.eval(redis, List.of(RedisKeys.chatMessages(chatId)),
-                                              List.of(sinceId, Integer.toString(pageSize + 1)));
+                                              List.of(since.toString(), Integer.toString(pageSize + 1)));
         boolean recovered = Long.valueOf(1).equals(result.get(0));
         List<?> entries = (List<?>) result.get(1);
         List<ChatMessage> messages = new ArrayList<>();
         for (int i = 0; i < Math.min(entries.size(), pageSize); i++) {
             List<?> entry = (List<?>) entries.get(i);
             List<?> flat = (List<?>) entry.get(1);
-            Map<String, String> fields = new java.util.HashMap<>();
+            Map<String, String> fields = new HashMap<>();
             for (int f = 0; f + 1 < flat.size(); f += 2) {
                 fields.put((String) flat.get(f), (String) flat.get(f + 1));
             }
             messages.add(message(chatId, (String) entry.get(0), fields));
         }
         return new Since(recovered, messages, entries.size() > pageSize);
+    }
+
+    private static MessageId messageId(String text) {
+        return MessageId.parse(text).orElseThrow(() -> new IllegalArgumentException("not a message id: " + text));
     }
 
     private static ChatMessage message(String chatId, String id, Map<String, String> fields) {

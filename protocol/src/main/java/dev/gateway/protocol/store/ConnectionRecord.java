@@ -15,4 +15,10 @@ public record ConnectionRecord(String userId,
                                String ipAddress,
                                String connectedAt,
                                String serverId) {
+
+    /** The same record with the peer's address (known only once the connection is open). */
+    public ConnectionRecord withIpAddress(String address) {
+        return new ConnectionRecord(userId, socketId, roleContextId, deviceId, deviceName, userAgent, address, connectedAt,
+                                    serverId);
+    }
 }

@@ -13,12 +13,16 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 
+import dev.gateway.protocol.event.FrameCodec;
+import dev.gateway.protocol.event.ServerEvent;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.params.SetParams;
 import redis.clients.jedis.resps.ScanResult;
 
 /**
@@ -35,13 +39,19 @@ public final class ConnectionStore {
     private static final LuaScript UNREGISTER = LuaScript.load("unregister.lua");
     private static final LuaScript TOUCH = LuaScript.load("touch.lua");
     private static final int PAGE = 1000;
+    /** {@code maxSocketsPerUser} of a registration without a cap. */
+    private static final int NO_CAP = 0;
+    /** Reads of a socket's chat set per removal, when joins or leaves keep changing it meanwhile. */
+    private static final int UNREGISTER_ATTEMPTS = 5;
 
     private final RedisClient redis;
     private final ObjectMapper mapper;
+    private final FrameCodec codec;
 
     public ConnectionStore(RedisClient redis, ObjectMapper mapper) {
         this.redis = redis;
         this.mapper = mapper;
+        this.codec = new FrameCodec(mapper);
     }
 
     /** What {@link #unregister} found. */
@@ -58,17 +68,44 @@ public final class ConnectionStore {
     public record Registration(ConnectionRecord connection, PresenceEntry presence) {
     }
 
+    /** What {@link #register(Registration, Duration, Instant, boolean, int)} did. */
+    public enum Registered {
+        /** Registered, and it took its user from offline to online. */
+        WENT_ONLINE,
+        /** Registered; its user was online already. */
+        ADDED,
+        /** Refused: its user already has the most sockets allowed, on all nodes together. Nothing was written. */
+        OVER_USER_CAP
+    }
+
     /**
-     * Registers a socket.
+     * Registers a new socket, unless its user already has {@code maxSocketsPerUser} sockets on all nodes together:
+     * the count and the registration are one script, so handshakes racing on several nodes never exceed the cap.
+     *
+     * @param announce publish {@code presence:online} when this socket brings its user online
+     */
+    public Registered register(Registration registration, Duration presenceTtl, Instant now, boolean announce,
+                               int maxSocketsPerUser) {
+        Object result = REGISTER.eval(redis, registerKeys(registration.connection()),
+                                      registerArgs(registration, presenceTtl, now, announce, maxSocketsPerUser));
+        long code = result instanceof Long l ? l : 0;
+        return code < 0 ? Registered.OVER_USER_CAP : code == 1 ? Registered.WENT_ONLINE : Registered.ADDED;
+    }
+
+    /**
+     * Registers a socket that is open already (again, after Redis lost it), without a cap.
      *
      * @param announce publish {@code presence:online} when this socket brings its user online; false re-registers
      *                 silently (after Redis lost its data, subscribers never saw the user leave)
      * @return true when this socket took its user from offline to online
      */
     public boolean register(Registration registration, Duration presenceTtl, Instant now, boolean announce) {
-        Object result = REGISTER.eval(redis, registerKeys(registration.connection()),
-                                      registerArgs(registration, presenceTtl, now, announce));
-        return Long.valueOf(1).equals(result);
+        return register(registration, presenceTtl, now, announce, NO_CAP) == Registered.WENT_ONLINE;
+    }
+
+    /** Rewrites the record of a registered socket (keeping its TTL); does nothing when the socket is gone. */
+    public void update(ConnectionRecord connection) {
+        redis.set(RedisKeys.connection(connection.socketId()), json(connection), SetParams.setParams().xx().keepTtl());
     }
 
     /** Registers many sockets in one round trip (recovery after Redis restarts). */
@@ -80,7 +117,7 @@ public final class ConnectionStore {
             REGISTER.prepare(pipeline);
             for (Registration registration : registrations) {
                 REGISTER.eval(pipeline, registerKeys(registration.connection()),
-                              registerArgs(registration, presenceTtl, now, announce));
+                              registerArgs(registration, presenceTtl, now, announce, NO_CAP));
             }
             pipeline.sync();
         }
@@ -89,14 +126,25 @@ public final class ConnectionStore {
     /**
      * Removes a socket and leaves the chats it had joined; when it was its user's last, the user goes offline with
      * {@code reason} (the offline message names the socket's chat rooms, whose members are told too).
+     * <p>
+     * Whoever removes the socket (its node, another node or gatewayctl after the node died) learns its chats from
+     * Redis: the chat set is read first, and the script gets every name and frame for those chats finished, and
+     * changes nothing unless the set still holds exactly them (else it is read again).
      */
     public Removal unregister(ConnectionRecord connection, String reason, Instant now) {
-        String offline = json(PresenceChange.offline(connection.userId(), now.toString(), reason, List.of()));
-        Object result = UNREGISTER.eval(redis, unregisterKeys(connection),
-                                        List.of(connection.socketId(), connection.userId(), RedisKeys.PRESENCE_CHANNEL,
-                                                offline, RedisKeys.roomChannel("")));
-        long code = result instanceof Long l ? l : 0;
-        return code == 2 ? Removal.WENT_OFFLINE : code == 1 ? Removal.REMOVED : Removal.NOT_FOUND;
+        String chatsKey = RedisKeys.socketChats(connection.socketId());
+        for (int attempt = 1; ; attempt++) {
+            List<String> chatIds = List.copyOf(redis.smembers(chatsKey));
+            Object result = UNREGISTER.eval(redis, unregisterKeys(connection, chatIds),
+                                            unregisterArgs(connection, chatIds, reason, now));
+            long code = result instanceof Long l ? l : 0;
+            if (code >= 0) {
+                return code == 2 ? Removal.WENT_OFFLINE : code == 1 ? Removal.REMOVED : Removal.NOT_FOUND;
+            }
+            if (attempt == UNREGISTER_ATTEMPTS) {
+                throw new IllegalStateException("the chats of socket " + connection.socketId() + " kept changing during its removal");
+            }
+        }
     }
 
     /**
@@ -229,17 +277,39 @@ public final class ConnectionStore {
                        RedisKeys.NODES);
     }
 
-    private static List<String> unregisterKeys(ConnectionRecord c) {
-        return List.of(RedisKeys.connection(c.socketId()),
-                       RedisKeys.userConnections(c.userId()),
-                       RedisKeys.deviceConnections(c.userId(), c.deviceId()),
-                       RedisKeys.presence(c.userId()),
-                       RedisKeys.PRESENCE_ONLINE,
-                       RedisKeys.nodeConnections(c.serverId()),
-                       RedisKeys.socketChats(c.socketId()));
+    private static List<String> unregisterKeys(ConnectionRecord c, List<String> chatIds) {
+        List<String> keys = new ArrayList<>(7 + chatIds.size());
+        keys.add(RedisKeys.connection(c.socketId()));
+        keys.add(RedisKeys.userConnections(c.userId()));
+        keys.add(RedisKeys.deviceConnections(c.userId(), c.deviceId()));
+        keys.add(RedisKeys.presence(c.userId()));
+        keys.add(RedisKeys.PRESENCE_ONLINE);
+        keys.add(RedisKeys.nodeConnections(c.serverId()));
+        keys.add(RedisKeys.socketChats(c.socketId()));
+        for (String chatId : chatIds) {
+            keys.add(RedisKeys.chatUsers(chatId));
+        }
+        return keys;
     }
 
-    private List<String> registerArgs(Registration registration, Duration presenceTtl, Instant now, boolean announce) {
+    private List<String> unregisterArgs(ConnectionRecord c, List<String> chatIds, String reason, Instant now) {
+        List<String> rooms = chatIds.stream().map(Rooms::chat).toList();
+        List<String> args = new ArrayList<>(5 + 3 * chatIds.size());
+        args.add(c.socketId());
+        args.add(c.userId());
+        args.add(RedisKeys.PRESENCE_CHANNEL);
+        args.add(json(PresenceChange.offline(c.userId(), now.toString(), reason, rooms)));
+        args.add(Integer.toString(chatIds.size()));
+        for (int i = 0; i < chatIds.size(); i++) {
+            args.add(chatIds.get(i));
+            args.add(RedisKeys.roomChannel(rooms.get(i)));
+            args.add(RoomMessage.toAll(codec.encode(new ServerEvent.UserLeft(chatIds.get(i), c.userId()))).encode());
+        }
+        return args;
+    }
+
+    private List<String> registerArgs(Registration registration, Duration presenceTtl, Instant now, boolean announce,
+                                      int maxSocketsPerUser) {
         ConnectionRecord c = registration.connection();
         return List.of(c.socketId(),
                        json(c),
@@ -250,7 +320,8 @@ public final class ConnectionStore {
                        c.userId(),
                        c.serverId(),
                        announce ? RedisKeys.PRESENCE_CHANNEL : "",
-                       json(PresenceChange.online(c.userId(), now.toString())));
+                       json(PresenceChange.online(c.userId(), now.toString())),
+                       Integer.toString(maxSocketsPerUser));
     }
 
     String json(Object value) {

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -99,13 +100,29 @@ public final class NodeStore {
      * @return the sockets that this call removed
      */
     public List<ConnectionRecord> reap(String nodeId, Instant now) {
+        List<ConnectionRecord> removed = removeSockets(nodeId, now);
+        forget(nodeId);
+        return removed;
+    }
+
+    /**
+     * Removes every socket a node's set lists, as {@link #reap} does, but keeps the node: for a node that restarted
+     * under the same id, whose previous process died with those sockets.
+     *
+     * @return the sockets that this call removed
+     */
+    public List<ConnectionRecord> removeSockets(String nodeId, Instant now) {
+        Set<String> listed = connections.socketsOfNode(nodeId);
         List<ConnectionRecord> removed = new ArrayList<>();
-        for (ConnectionRecord record : connections.findAll(connections.socketsOfNode(nodeId))) {
+        for (ConnectionRecord record : connections.findAll(listed)) {
             if (connections.unregister(record, PresenceChange.EXPIRED, now) != ConnectionStore.Removal.NOT_FOUND) {
                 removed.add(record);
             }
         }
-        forget(nodeId);
+        if (!listed.isEmpty()) {
+            // entries whose connection record had lapsed already: nothing else names them
+            redis.srem(RedisKeys.nodeConnections(nodeId), listed.toArray(String[]::new));
+        }
         return removed;
     }
 

@@ -3,6 +3,12 @@ package dev.gateway.protocol.store;
 /**
  * Every Redis key and pub/sub channel name of PROTOCOL section 6, spelled here and nowhere else.
  * The gateway and gatewayctl both read and write through these names.
+ * <p>
+ * Ids may contain {@code :} (user ids such as {@code google-oauth2:123}, chat ids such as {@code dm:alice:bob}), the
+ * separator of the names. So every value is {@linkplain #escape escaped} where it enters a name: {@code %} becomes
+ * {@code %25} and {@code :} becomes {@code %3A}. No two values then share a name, whatever they contain (user
+ * {@code u1:x} and user {@code u1} with clientMsgId {@code x:m1} get different keys), and ids without either character
+ * keep the names of the original layout. Record contents (JSON, set members, hash fields) hold the values as they are.
  */
 public final class RedisKeys {
     /** Sorted set: userId scored by last-seen epoch ms. Swept, no TTL. */
@@ -21,9 +27,29 @@ public final class RedisKeys {
     private RedisKeys() {
     }
 
+    /**
+     * A value as it appears inside a key or channel name: {@code %} written {@code %25}, {@code :} written
+     * {@code %3A}, everything else as it is (a value without either is returned unchanged, without copying).
+     */
+    public static String escape(String value) {
+        if (value.indexOf(':') < 0 && value.indexOf('%') < 0) {
+            return value;
+        }
+        StringBuilder escaped = new StringBuilder(value.length() + 8);
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            switch (c) {
+                case '%' -> escaped.append("%25");
+                case ':' -> escaped.append("%3A");
+                default -> escaped.append(c);
+            }
+        }
+        return escaped.toString();
+    }
+
     /** String: JSON {@link ConnectionRecord}. */
     public static String connection(String socketId) {
-        return CONNECTION_PREFIX + socketId;
+        return CONNECTION_PREFIX + escape(socketId);
     }
 
     /** The SCAN pattern that matches every {@link #connection(String)} key. */
@@ -31,49 +57,44 @@ public final class RedisKeys {
         return CONNECTION_PREFIX + "*";
     }
 
-    /** The socket id of a {@link #connection(String)} key. */
-    public static String socketIdOfConnectionKey(String key) {
-        return key.substring(CONNECTION_PREFIX.length());
-    }
-
     /** Set: socket ids of a user. */
     public static String userConnections(String userId) {
-        return "ws:user:" + userId + ":connections";
+        return "ws:user:" + escape(userId) + ":connections";
     }
 
     /** Set: socket ids of one device of a user. */
     public static String deviceConnections(String userId, String deviceId) {
-        return "ws:user:" + userId + ":device:" + deviceId + ":connections";
+        return "ws:user:" + escape(userId) + ":device:" + escape(deviceId) + ":connections";
     }
 
     /** Hash: socketId to JSON {@link PresenceEntry}. */
     public static String presence(String userId) {
-        return "presence:user:" + userId;
+        return "presence:user:" + escape(userId);
     }
 
     /** String: JSON {@link NodeRecord}, short TTL, rewritten by the node's heartbeat. */
     public static String node(String nodeId) {
-        return NODE_PREFIX + nodeId;
+        return NODE_PREFIX + escape(nodeId);
     }
 
     /** Set: socket ids held by a node. */
     public static String nodeConnections(String nodeId) {
-        return NODE_PREFIX + nodeId + ":connections";
+        return NODE_PREFIX + escape(nodeId) + ":connections";
     }
 
     /** Set: user ids whose presence this user sees; written by the application. */
     public static String contacts(String userId) {
-        return "presence:contacts:" + userId;
+        return "presence:contacts:" + escape(userId);
     }
 
     /** Stream: the messages of a chat. */
     public static String chatMessages(String chatId) {
-        return "chat:" + chatId + ":messages";
+        return "chat:" + escape(chatId) + ":messages";
     }
 
     /** String: the messageId first given to a client message id. */
     public static String chatClientMessage(String chatId, String userId, String clientMsgId) {
-        return "chat:" + chatId + ":client-msg:" + userId + ":" + clientMsgId;
+        return "chat:" + escape(chatId) + ":client-msg:" + escape(userId) + ":" + escape(clientMsgId);
     }
 
     /**
@@ -82,7 +103,7 @@ public final class RedisKeys {
      * {@code chat:user-left}), across nodes.
      */
     public static String chatUsers(String chatId) {
-        return "chat:" + chatId + ":users";
+        return "chat:" + escape(chatId) + ":users";
     }
 
     /**
@@ -90,12 +111,27 @@ public final class RedisKeys {
      * node, or another node or gatewayctl after its node died) leaves those chats for it.
      */
     public static String socketChats(String socketId) {
-        return "ws:connection-chats:" + socketId;
+        return "ws:connection-chats:" + escape(socketId);
     }
 
     /** Set: user ids allowed in a chat; written by the application. */
     public static String chatMembers(String chatId) {
-        return "chat:" + chatId + ":members";
+        return "chat:" + escape(chatId) + ":members";
+    }
+
+    /** Room name: every socket of a user. */
+    public static String userRoom(String userId) {
+        return "user:" + escape(userId);
+    }
+
+    /** Room name: every socket whose token names this role context. */
+    public static String roleRoom(String roleContextId) {
+        return "role:" + escape(roleContextId);
+    }
+
+    /** Room name: the sockets that joined a chat. */
+    public static String chatRoom(String chatId) {
+        return "chat:" + escape(chatId);
     }
 
     /** Channel: events for one room, to every node that holds a member. */
@@ -105,6 +141,6 @@ public final class RedisKeys {
 
     /** Channel: commands for one node ({@link NodeCommand}). */
     public static String nodeChannel(String nodeId) {
-        return "gw:node:" + nodeId;
+        return "gw:node:" + escape(nodeId);
     }
 }

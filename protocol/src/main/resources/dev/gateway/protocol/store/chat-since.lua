@@ -3,14 +3,24 @@
 -- then starts at the oldest stored message).
 --
 -- KEYS[1] chat:{chatId}:messages
--- ARGV[1] sinceId
+-- ARGV[1] sinceId (ms-seq without leading zeros, below the largest stream id)
 -- ARGV[2] page size + 1 (one more than returned, to tell whether more follow)
 -- Returns {recovered (1/0), entries...} where entries are as XRANGE returns them.
+-- Stream ids are two unsigned 64-bit integers, beyond what a Lua number holds exactly: compared as decimal strings
+-- without leading zeros (as Redis writes them, and as the caller passes sinceId), a longer string is the larger.
+local function less(a, b)
+    if #a ~= #b then
+        return #a < #b
+    end
+    return a < b
+end
 local function older(a, b)
     local ams, aseq = string.match(a, '^(%d+)-(%d+)$')
     local bms, bseq = string.match(b, '^(%d+)-(%d+)$')
-    ams, aseq, bms, bseq = tonumber(ams), tonumber(aseq), tonumber(bms), tonumber(bseq)
-    return ams < bms or (ams == bms and aseq < bseq)
+    if ams ~= bms then
+        return less(ams, bms)
+    end
+    return less(aseq, bseq)
 end
 if redis.call('EXISTS', KEYS[1]) == 0 then
     return {1, {}}

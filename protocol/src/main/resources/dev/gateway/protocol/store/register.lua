@@ -1,6 +1,9 @@
 -- Registers one socket: its connection record, the user's and device's socket sets, its presence entry and
 -- its node's socket set, all at once. Marks the user online; the caller that does so publishes the one
 -- presence:online message of that transition (scripts run one at a time, so exactly one caller sees it).
+-- With a cap, a socket new to its user's set is refused, and nothing written, when the user already has that many
+-- sockets on all nodes together: counted here, inside the one script, so concurrent handshakes on several nodes
+-- never exceed it.
 --
 -- KEYS[1] ws:connection:{socketId}
 -- KEYS[2] ws:user:{userId}:connections
@@ -19,7 +22,13 @@
 -- ARGV[8] nodeId
 -- ARGV[9] channel for the presence:online message, or '' to register silently
 -- ARGV[10] the presence:online message
--- Returns 1 when this socket took its user from offline to online, else 0.
+-- ARGV[11] most sockets per user, or 0 for no cap (re-registering a socket that is already open)
+-- Returns 1 when this socket took its user from offline to online, 0 when registered otherwise, -1 when refused by
+-- the cap.
+local cap = tonumber(ARGV[11])
+if cap > 0 and redis.call('SISMEMBER', KEYS[2], ARGV[1]) == 0 and redis.call('SCARD', KEYS[2]) >= cap then
+    return -1
+end
 redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])
 redis.call('SADD', KEYS[2], ARGV[1])
 redis.call('EXPIRE', KEYS[2], ARGV[3])

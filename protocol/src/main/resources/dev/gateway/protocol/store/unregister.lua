@@ -1,7 +1,11 @@
 -- Removes one socket from every key that names it, and leaves the chats it had joined (publishing chat:user-left
 -- where it was its user's last socket there). When it was the user's last live socket, marks the user offline and
--- publishes the one presence:offline message of that transition, naming the chats of that last socket so their
--- members hear of it. Idempotent: removing a socket twice (a node and gatewayctl racing) removes and publishes once.
+-- publishes the one presence:offline message of that transition (it names the rooms of the socket's chats, whose
+-- members hear of it). Idempotent: removing a socket twice (a node and gatewayctl racing) removes and publishes once.
+--
+-- Every name and frame comes finished from the caller, which read the socket's chat set (KEYS[7]) just before. The
+-- script first checks that the set still holds exactly those chats; if a join or leave changed it meanwhile, it
+-- changes nothing and returns -1, and the caller reads the set again.
 --
 -- KEYS[1] ws:connection:{socketId}
 -- KEYS[2] ws:user:{userId}:connections
@@ -10,39 +14,44 @@
 -- KEYS[5] presence:online
 -- KEYS[6] ws:node:{nodeId}:connections
 -- KEYS[7] ws:connection-chats:{socketId}
+-- KEYS[7+i] chat:{chatId}:users of the i-th chat in KEYS[7], i = 1..n
 -- ARGV[1] socketId
 -- ARGV[2] userId
 -- ARGV[3] channel for the presence:offline message
--- ARGV[4] the presence:offline message (JSON; the chat rooms are added here)
--- ARGV[5] prefix of room channels ('gw:room:')
--- Returns 2 when the user went offline, 1 when the socket was removed, 0 when nothing named it any more.
+-- ARGV[4] the presence:offline message (JSON)
+-- ARGV[5] n, the number of chats in KEYS[7]
+-- ARGV[3+3i] chatId of the i-th chat
+-- ARGV[4+3i] its room channel (gw:room:chat:{chatId})
+-- ARGV[5+3i] its chat:user-left room message
+-- Returns 2 when the user went offline, 1 when the socket was removed, 0 when nothing named it any more, -1 when
+-- KEYS[7] does not hold exactly the n chats given (nothing changed).
+local chats = tonumber(ARGV[5])
+if redis.call('SCARD', KEYS[7]) ~= chats then
+    return -1
+end
+for i = 1, chats do
+    if redis.call('SISMEMBER', KEYS[7], ARGV[3 + 3 * i]) == 0 then
+        return -1
+    end
+end
+
 local removed = redis.call('DEL', KEYS[1])
 removed = removed + redis.call('SREM', KEYS[2], ARGV[1])
 removed = removed + redis.call('SREM', KEYS[3], ARGV[1])
 removed = removed + redis.call('SREM', KEYS[6], ARGV[1])
 removed = removed + redis.call('HDEL', KEYS[4], ARGV[1])
 
-local rooms = {}
-for _, chatId in ipairs(redis.call('SMEMBERS', KEYS[7])) do
-    local room = 'chat:' .. chatId
-    rooms[#rooms + 1] = room
-    local usersKey = room .. ':users'
-    if redis.call('HINCRBY', usersKey, ARGV[2], -1) <= 0 then
-        redis.call('HDEL', usersKey, ARGV[2])
-        redis.call('PUBLISH', ARGV[5] .. room,
-            '\n{"event":"chat:user-left","data":{"chatId":"' .. chatId .. '","userId":"' .. ARGV[2] .. '"}}')
+for i = 1, chats do
+    local users = KEYS[7 + i]
+    if redis.call('HINCRBY', users, ARGV[2], -1) <= 0 then
+        redis.call('HDEL', users, ARGV[2])
+        redis.call('PUBLISH', ARGV[4 + 3 * i], ARGV[5 + 3 * i])
     end
 end
 redis.call('DEL', KEYS[7])
 
 if redis.call('EXISTS', KEYS[4]) == 0 and redis.call('ZREM', KEYS[5], ARGV[2]) == 1 then
-    local message = ARGV[4]
-    if #rooms > 0 then
-        local decoded = cjson.decode(message)
-        decoded['rooms'] = rooms
-        message = cjson.encode(decoded)
-    end
-    redis.call('PUBLISH', ARGV[3], message)
+    redis.call('PUBLISH', ARGV[3], ARGV[4])
     return 2
 end
 if removed > 0 then

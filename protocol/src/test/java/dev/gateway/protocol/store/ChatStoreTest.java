@@ -39,6 +39,7 @@ import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.lessThanOrEqualTo;
 import static org.hamcrest.Matchers.not;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class ChatStoreTest {
     @RegisterExtension
@@ -458,6 +459,62 @@ class ChatStoreTest {
 
         assertThat(chats.history("c1", Optional.empty(), 1),
                    contains(new ChatMessage(stored.messageId(), "c1", "alice", "hi", "text", "m-1", "2025-03-01T10:00:00Z")));
+    }
+
+    @Test
+    void historyBeforeTheSmallestIdIsEmpty() {
+        sendMessages("c1", 2);
+
+        assertThat(chats.history("c1", Optional.of("0-0"), 50), is(empty()));
+    }
+
+    @Test
+    void historyBeforeAnIdBeyondTheSignedLongRangeReturnsTheNewestMessages() {
+        List<String> ids = sendMessages("c1", 2);
+
+        assertThat(idsOf(chats.history("c1", Optional.of("9223372036854775808-0"), 50)), is(reversed(ids)));
+        assertThat(idsOf(chats.history("c1", Optional.of(MessageId.MAX.toString()), 50)), is(reversed(ids)));
+    }
+
+    @Test
+    void historyRefusesWhatIsNotAMessageId() {
+        assertThrows(IllegalArgumentException.class, () -> chats.history("c1", Optional.of("18446744073709551616-0"), 50));
+    }
+
+    @Test
+    void sinceTheLargestIdReturnsNothing() {
+        sendMessages("c1", 2);
+
+        ChatStore.Since since = chats.since("c1", MessageId.MAX.toString(), 100);
+
+        assertThat(since.messages(), is(empty()));
+        assertThat(since.recovered(), is(true));
+        assertThat(since.hasMore(), is(false));
+    }
+
+    @Test
+    void sinceTheSmallestIdReturnsEveryMessage() {
+        List<String> ids = sendMessages("c1", 3);
+
+        assertThat(idsOf(chats.since("c1", "0-0", 100).messages()), is(ids));
+    }
+
+    @Test
+    void sinceComparesIdsBeyondWhatALuaNumberHoldsExactly() {
+        // 9007199254740997 is no double: as a Lua number it would equal 9007199254740996
+        redis.xadd("chat:big:messages", new StreamEntryID("9007199254740995-0"), Map.of("senderId", "alice", "content", "a"));
+        redis.xadd("chat:big:messages", new StreamEntryID("9007199254740997-0"), Map.of("senderId", "alice", "content", "b"));
+        redis.xtrim("chat:big:messages", 1, false);
+
+        ChatStore.Since since = chats.since("big", "9007199254740996-0", 100);
+
+        assertThat(since.recovered(), is(false));
+        assertThat(idsOf(since.messages()), is(List.of("9007199254740997-0")));
+    }
+
+    @Test
+    void sinceRefusesWhatIsNotAMessageId() {
+        assertThrows(IllegalArgumentException.class, () -> chats.since("c1", "1-2-3", 100));
     }
 
     @Test

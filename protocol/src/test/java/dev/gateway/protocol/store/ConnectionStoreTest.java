@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -14,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 
 import dev.gateway.protocol.event.Json;
 import dev.gateway.protocol.store.ChannelRecorder.Message;
+import dev.gateway.protocol.store.ConnectionStore.Registered;
 import dev.gateway.protocol.store.ConnectionStore.Registration;
 import dev.gateway.protocol.store.ConnectionStore.Removal;
 
@@ -169,6 +172,126 @@ class ConnectionStoreTest {
         assertThat(store.find("s1").orElseThrow().userId(), is("alice"));
         assertThat(store.find("s2").orElseThrow().userId(), is("bob"));
         assertThat(store.socketsOfNode("node-a"), is(Set.of("s1", "s2")));
+    }
+
+    @Test
+    void aSocketWithinTheCapIsRegistered() {
+        store.register(registration(socket("s1", "alice")), PRESENCE_TTL, NOW, true, 2);
+
+        Registered second = store.register(registration(socket("s2", "alice")), PRESENCE_TTL, NOW, true, 2);
+
+        assertThat(second, is(Registered.ADDED));
+        assertThat(store.socketsOfUser("alice"), is(Set.of("s1", "s2")));
+    }
+
+    @Test
+    void aSocketBeyondTheCapIsRefusedAndNothingIsWrittenOrPublished() throws Exception {
+        store.register(registration(socket("s1", "alice")), PRESENCE_TTL, NOW, true, 1);
+        Map<String, String> before = dump();
+        try (ChannelRecorder presence = REDIS.record(RedisKeys.PRESENCE_CHANNEL)) {
+            Registered refused = store.register(registration(socket("s2", "alice", "phone", "node-b")), PRESENCE_TTL,
+                                                NOW.plusSeconds(1), true, 1);
+
+            assertThat(refused, is(Registered.OVER_USER_CAP));
+            assertThat(dump(), is(before));
+            assertThat(presence.published(), is(empty()));
+        }
+    }
+
+    @Test
+    void theCapCountsTheUsersSocketsOnEveryNode() {
+        store.register(registration(socket("s1", "alice", "laptop", "node-a")), PRESENCE_TTL, NOW, true, 2);
+        store.register(registration(socket("s2", "alice", "phone", "node-b")), PRESENCE_TTL, NOW, true, 2);
+
+        Registered third = store.register(registration(socket("s3", "alice", "tablet", "node-c")), PRESENCE_TTL, NOW, true, 2);
+
+        assertThat(third, is(Registered.OVER_USER_CAP));
+        assertThat(store.socketsOfNode("node-c"), is(empty()));
+    }
+
+    @Test
+    void theCapIsPerUser() {
+        store.register(registration(socket("s1", "alice")), PRESENCE_TTL, NOW, true, 1);
+
+        assertThat(store.register(registration(socket("s2", "bob")), PRESENCE_TTL, NOW, true, 1), is(Registered.WENT_ONLINE));
+    }
+
+    @Test
+    void aSocketFitsAgainOnceAnotherOfTheUsersSocketsIsGone() {
+        ConnectionRecord s1 = socket("s1", "alice");
+        store.register(registration(s1), PRESENCE_TTL, NOW, true, 1);
+        store.unregister(s1, PresenceChange.DISCONNECTED, NOW);
+
+        assertThat(store.register(registration(socket("s2", "alice")), PRESENCE_TTL, NOW, true, 1), is(Registered.WENT_ONLINE));
+    }
+
+    @Test
+    void registeringASocketThatIsCountedAlreadyIsNeverRefused() {
+        store.register(registration(socket("s1", "alice")), PRESENCE_TTL, NOW, true, 1);
+
+        assertThat(store.register(registration(socket("s1", "alice")), PRESENCE_TTL, NOW, true, 1), is(Registered.ADDED));
+    }
+
+    @Test
+    void reRegisteringAnOpenSocketHasNoCap() {
+        store.register(registration(socket("s1", "alice")), PRESENCE_TTL, NOW, true, 1);
+
+        store.register(registration(socket("s2", "alice")), PRESENCE_TTL, NOW, false);
+        store.registerAll(List.of(registration(socket("s3", "alice"))), PRESENCE_TTL, NOW, false);
+
+        assertThat(store.socketsOfUser("alice"), is(Set.of("s1", "s2", "s3")));
+    }
+
+    @Test
+    void concurrentRegistrationsOnSeveralNodesNeverExceedTheCap() throws Exception {
+        int cap = 5;
+        ExecutorService threads = Executors.newFixedThreadPool(8);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<Registered>> results = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                ConnectionRecord socket = socket("s" + i, "alice", "laptop", "node-" + (i % 4));
+                ConnectionStore node = new ConnectionStore(redis, mapper);
+                results.add(threads.submit(() -> {
+                    start.await();
+                    return node.register(registration(socket), PRESENCE_TTL, NOW, true, cap);
+                }));
+            }
+            start.countDown();
+            int registered = 0;
+            for (Future<Registered> result : results) {
+                if (result.get(10, TimeUnit.SECONDS) != Registered.OVER_USER_CAP) {
+                    registered++;
+                }
+            }
+
+            assertThat(registered, is(cap));
+            assertThat(store.socketsOfUser("alice"), hasSize(cap));
+            assertThat(redis.keys("ws:connection:*"), hasSize(cap));
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    @Test
+    void updateRewritesTheRecordAndKeepsItsTtl() {
+        ConnectionRecord s1 = socket("s1", "alice");
+        store.register(registration(s1), PRESENCE_TTL, NOW, true);
+        redis.expire("ws:connection:s1", 100);
+        ConnectionRecord withAddress = new ConnectionRecord("alice", "s1", s1.roleContextId(), s1.deviceId(), s1.deviceName(),
+                                                            s1.userAgent(), "192.0.2.1", s1.connectedAt(), s1.serverId());
+
+        store.update(withAddress);
+
+        assertThat(store.find("s1").orElseThrow().ipAddress(), is("192.0.2.1"));
+        assertThat(redis.ttl("ws:connection:s1"), is(allOf(greaterThan(90L), lessThanOrEqualTo(100L))));
+    }
+
+    @Test
+    void updateOfASocketThatIsGoneWritesNothing() {
+        store.update(socket("s1", "alice"));
+
+        assertThat(redis.exists("ws:connection:s1"), is(false));
     }
 
     @Test
@@ -370,5 +493,22 @@ class ConnectionStoreTest {
 
         assertThat(visited, hasSize(registered.size()));
         assertThat(Set.copyOf(visited), is(Set.copyOf(registered)));
+    }
+
+    /** Every key with its type and content, to show that a refused call wrote nothing. */
+    private Map<String, String> dump() {
+        Map<String, String> dump = new TreeMap<>();
+        for (String key : redis.keys("*")) {
+            String type = redis.type(key);
+            String content = switch (type) {
+                case "string" -> redis.get(key);
+                case "set" -> new TreeSet<>(redis.smembers(key)).toString();
+                case "hash" -> new TreeMap<>(redis.hgetAll(key)).toString();
+                case "zset" -> redis.zrangeWithScores(key, 0, -1).toString();
+                default -> type;
+            };
+            dump.put(key, type + " " + content + " ttl=" + (redis.ttl(key) > 0 ? "set" : redis.ttl(key)));
+        }
+        return dump;
     }
 }

@@ -26,6 +26,7 @@ import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.lessThanOrEqualTo;
@@ -163,6 +164,37 @@ class NodeStoreTest {
             assertThat(second, is(empty()));
             assertThat(presence.published(), hasSize(1));
         }
+    }
+
+    @Test
+    void removeSocketsRemovesEverySocketOfTheNodeAndKeepsTheNode() throws Exception {
+        nodes.heartbeat(record("restarted", 2), NODE_TTL);
+        ConnectionRecord s1 = socket("s1", "alice", "laptop", "restarted");
+        connections.register(registration(s1), PRESENCE_TTL, NOW, true);
+        connections.register(registration(socket("s2", "alice", "phone", "other")), PRESENCE_TTL, NOW, true);
+        connections.register(registration(socket("s3", "bob", "laptop", "restarted")), PRESENCE_TTL, NOW, true);
+        try (ChannelRecorder presence = REDIS.record(RedisKeys.PRESENCE_CHANNEL)) {
+            List<ConnectionRecord> removed = nodes.removeSockets("restarted", NOW);
+
+            assertThat(removed, hasSize(2));
+            assertThat(connections.socketsOfNode("restarted"), is(empty()));
+            assertThat(connections.socketsOfUser("alice"), is(Set.of("s2")));
+            List<Message> published = presence.published();
+            assertThat(published, hasSize(1));
+            assertThat(mapper.readTree(published.getFirst().payload()).get("userId").asText(), is("bob"));
+            assertThat(mapper.readTree(published.getFirst().payload()).get("reason").asText(), is("expired"));
+        }
+        assertThat(nodes.isAlive("restarted"), is(true));
+        assertThat(redis.smembers("ws:nodes"), hasItem("restarted"));
+    }
+
+    @Test
+    void removeSocketsAlsoDropsEntriesWhoseRecordsLapsed() {
+        connections.register(registration(socket("s1", "alice", "laptop", "restarted")), PRESENCE_TTL, NOW, true);
+        redis.del("ws:connection:s1");
+
+        assertThat(nodes.removeSockets("restarted", NOW), is(empty()));
+        assertThat(redis.exists("ws:node:restarted:connections"), is(false));
     }
 
     @Test

@@ -24,6 +24,8 @@ public final class AuthenticationException extends Exception {
         MALFORMED,
         TOO_LARGE,
         ALGORITHM,
+        /** A {@code crit} header: it names extensions the gateway does not understand (RFC 7515 4.1.11). */
+        CRITICAL_HEADER,
         SIGNATURE,
         EXPIRED,
         NOT_YET_VALID,

@@ -20,6 +20,7 @@ import dev.gateway.server.config.StartupException;
 
 import io.helidon.common.Errors;
 import io.helidon.security.jwt.Jwt;
+import io.helidon.security.jwt.JwtValidator;
 import io.helidon.security.jwt.SignedJwt;
 import io.helidon.security.jwt.jwk.Jwk;
 import io.helidon.security.jwt.jwk.JwkKeys;
@@ -33,11 +34,16 @@ import jakarta.json.JsonValue;
  * Verifies JWTs with helidon-security-jwt: HS256/384/512 with a shared secret, or the keys of a JWKS file
  * (RS256, ES256, ...). The algorithm must be one that the configured keys allow: {@code alg: none} and an
  * HMAC token checked against an RSA key are refused. helidon-security-jwt accepts a token without {@code exp}
- * forever, so {@code exp} is required here.
+ * forever, so {@code exp} is required here; it checks {@code crit} only when asked to, so that is asked here.
  */
 public final class JwtTokenVerifier implements TokenVerifier {
     private static final Pattern USER_ID = Pattern.compile("[A-Za-z0-9._:@-]{1,128}");
     private static final int MIN_SECRET_BYTES = 32;
+    /**
+     * RFC 7515 4.1.11: a token whose {@code crit} names an extension the recipient does not understand is invalid. No
+     * extension is understood here (no header validator is registered besides this one), so any {@code crit} fails.
+     */
+    private static final JwtValidator CRITICAL = JwtValidator.builder().addCriticalValidator().build();
 
     private final Map<String, Jwk> hmacKeysByAlgorithm;
     private final Optional<JwkKeys> jwks;
@@ -114,6 +120,9 @@ public final class JwtTokenVerifier implements TokenVerifier {
             jwt = signed.getJwt();
         } catch (RuntimeException e) {
             throw new AuthenticationException(Reason.MALFORMED, "malformed token");
+        }
+        if (!CRITICAL.validate(jwt).isValid()) {
+            throw new AuthenticationException(Reason.CRITICAL_HEADER, "token has a crit header (no extension is understood)");
         }
         Jwk key = keyFor(jwt);
         Errors signature = signed.verifySignature(JwkKeys.builder().build(), key);

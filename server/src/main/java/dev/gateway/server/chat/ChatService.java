@@ -39,9 +39,12 @@ public final class ChatService {
     private final GatewayMetrics metrics;
     private final BooleanSupplier redisAvailable;
     private final Clock clock;
+    private final int maxChatsPerSocket;
 
+    /** @param maxChatsPerSocket chats one socket may have joined at once ({@code MAX_CHATS_PER_SOCKET}) */
     public ChatService(ChatStore store, RoomService rooms, ChatMembership membership, EventBus bus, FrameCodec codec,
-                       GatewayMetrics metrics, BooleanSupplier redisAvailable, Clock clock) {
+                       GatewayMetrics metrics, BooleanSupplier redisAvailable, Clock clock, int maxChatsPerSocket) {
+        this.maxChatsPerSocket = maxChatsPerSocket;
         this.store = store;
         this.rooms = rooms;
         this.membership = new MembershipPolicy(membership, store);
@@ -56,10 +59,17 @@ public final class ChatService {
     public record Joined(Optional<ChatStore.Since> missed) {
     }
 
-    /** Joins the socket to {@code chat:{chatId}} if the membership policy allows it. */
+    /**
+     * Joins the socket to {@code chat:{chatId}} if the membership policy allows it and the socket has joined fewer
+     * than {@code MAX_CHATS_PER_SOCKET} chats (each is a channel subscription of this node while it holds a member).
+     */
     public Joined join(Client client, String chatId, Optional<String> sinceId) {
-        requireMayJoin(client, chatId);
         String room = RoomService.chatRoom(chatId);
+        if (!client.rooms().contains(room) && RoomService.chatsOf(client) >= maxChatsPerSocket) {
+            throw ProtocolException.validation("chatId", "not joined: a socket may join at most MAX_CHATS_PER_SOCKET ("
+                    + maxChatsPerSocket + ") chats; leave one first");
+        }
+        requireMayJoin(client, chatId);
         boolean joinedNow = rooms.join(client, room);
         try {
             if (joinedNow) {

@@ -28,6 +28,10 @@ public enum DisconnectReason {
     SLOW_CONSUMER(CloseCode.SLOW_CONSUMER, PresenceChange.DISCONNECTED),
     /** A message exceeded the size cap. */
     MESSAGE_TOO_BIG(CloseCode.MESSAGE_TOO_BIG, PresenceChange.DISCONNECTED),
+    /** A frame broke RFC 6455; the connection closed it (1002). */
+    PROTOCOL_ERROR(CloseCode.PROTOCOL_ERROR, PresenceChange.DISCONNECTED),
+    /** Invalid UTF-8 in a text message or close reason; the connection closed it (1007). */
+    INVALID_PAYLOAD(CloseCode.INVALID_PAYLOAD, PresenceChange.DISCONNECTED),
     /** The socket could not be registered (Redis failed between the handshake and the open). */
     UNAVAILABLE(CloseCode.INTERNAL_ERROR, PresenceChange.DISCONNECTED);
 

@@ -33,6 +33,10 @@ import io.helidon.config.Config;
  * @param chatMembership      who may join a chat
  * @param nodeHeartbeat       how often this node rewrites its {@code ws:node} record
  * @param nodeTtl             TTL of the {@code ws:node} record
+ * @param maxChatsPerSocket   chats one socket may have joined at once
+ * @param maxPresenceSubscriptionsPerSocket users one socket may watch at once ({@code presence:subscribe} and the
+ *                                          contacts followed at connect together)
+ * @param maxSocketsPerUser   live sockets one user may have on all nodes together
  */
 public record GatewaySettings(String nodeId,
                               boolean devMode,
@@ -50,7 +54,10 @@ public record GatewaySettings(String nodeId,
                               PresenceNotify presenceNotify,
                               ChatMembership chatMembership,
                               Duration nodeHeartbeat,
-                              Duration nodeTtl) {
+                              Duration nodeTtl,
+                              int maxChatsPerSocket,
+                              int maxPresenceSubscriptionsPerSocket,
+                              int maxSocketsPerUser) {
 
     /** Who receives {@code presence:online} / {@code presence:offline}. */
     public enum PresenceNotify {
@@ -116,7 +123,10 @@ public record GatewaySettings(String nodeId,
                                    choice(gateway, "presence-notify", PresenceNotify.class),
                                    choice(gateway, "chat-membership", ChatMembership.class),
                                    nodeHeartbeat,
-                                   nodeTtl);
+                                   nodeTtl,
+                                   positive(gateway, "max-chats-per-socket"),
+                                   positive(gateway, "max-presence-subscriptions-per-socket"),
+                                   positive(gateway, "max-sockets-per-user"));
     }
 
     private static Optional<String> text(Config node) {

@@ -3,16 +3,16 @@ package dev.gateway.server.gateway;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gateway.protocol.event.ProtocolException;
 import dev.gateway.protocol.store.ChatStore;
+import dev.gateway.protocol.store.MessageId;
 import dev.gateway.server.chat.ChatService;
 
 /** The chat events of PROTOCOL section 4, validated and mapped to {@link ChatService} calls. */
 public final class ChatEvents {
-    private static final Pattern MESSAGE_ID = Pattern.compile("\\d{1,20}-\\d{1,20}");
+    private static final int MAX_MESSAGE_ID = 64;
     private static final int MAX_CONTENT = 4000;
     private static final int MAX_CLIENT_MSG_ID = 64;
     private static final int MAX_TYPE = 32;
@@ -27,8 +27,11 @@ public final class ChatEvents {
     public void register(EventRouter router) {
         router.on("chat:join", (client, data) -> {
             String chatId = Fields.requiredId(data, "chatId");
-            Optional<String> sinceId = messageId(data, "sinceId", false);
-            ChatService.Joined joined = chat.join(client, chatId, sinceId);
+            Optional<MessageId> sinceId = messageId(data, "sinceId", false);
+            if (sinceId.isPresent() && sinceId.get().equals(MessageId.MAX)) {
+                throw ProtocolException.validation("sinceId", "must be below " + MessageId.MAX + " (no message follows it)");
+            }
+            ChatService.Joined joined = chat.join(client, chatId, sinceId.map(MessageId::toString));
             Map<String, Object> ack = new LinkedHashMap<>();
             joined.missed().ifPresent(since -> {
                 ack.put("missed", since.messages());
@@ -65,27 +68,30 @@ public final class ChatEvents {
         });
         router.on("chat:read", (client, data) -> {
             String chatId = Fields.requiredId(data, "chatId");
-            chat.read(client, chatId, messageId(data, "messageId", true).orElseThrow());
+            chat.read(client, chatId, messageId(data, "messageId", true).orElseThrow().toString());
             return Map.of();
         });
         router.on("chat:history", (client, data) -> {
             String chatId = Fields.requiredId(data, "chatId");
-            Optional<String> beforeId = messageId(data, "beforeId", false);
+            Optional<MessageId> beforeId = messageId(data, "beforeId", false);
+            if (beforeId.isPresent() && beforeId.get().equals(MessageId.MIN)) {
+                throw ProtocolException.validation("beforeId", "must be above " + MessageId.MIN + " (no message precedes it)");
+            }
             int limit = Fields.optionalInt(data, "limit").orElse(DEFAULT_HISTORY);
             if (limit < 1) {
                 throw ProtocolException.validation("limit", "must be at least 1");
             }
-            return Map.of("messages", chat.history(client, chatId, beforeId, Math.min(limit, ChatService.PAGE)));
+            return Map.of("messages", chat.history(client, chatId, beforeId.map(MessageId::toString),
+                                                   Math.min(limit, ChatService.PAGE)));
         });
     }
 
-    private static Optional<String> messageId(JsonNode data, String field, boolean required) {
-        Optional<String> value = required ? Optional.of(Fields.requiredString(data, field, 64))
-                                          : Fields.optionalString(data, field, 64);
-        if (value.isPresent() && !MESSAGE_ID.matcher(value.get()).matches()) {
-            throw ProtocolException.validation(field, "must be a message id such as 1732240000000-0");
-        }
-        return value;
+    /** A message id of client input: of the form and in the range of stream ids, else VALIDATION naming the field. */
+    private static Optional<MessageId> messageId(JsonNode data, String field, boolean required) {
+        Optional<String> value = required ? Optional.of(Fields.requiredString(data, field, MAX_MESSAGE_ID))
+                                          : Fields.optionalString(data, field, MAX_MESSAGE_ID);
+        return value.map(text -> MessageId.parse(text).orElseThrow(
+                () -> ProtocolException.validation(field, "must be a message id such as 1732240000000-0 (two integers below 2^64)")));
     }
 
     private static String rawClientMsgId(JsonNode data) {

@@ -1,9 +1,12 @@
 package dev.gateway.server.node;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -13,6 +16,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import dev.gateway.protocol.event.FrameCodec;
 import dev.gateway.protocol.event.ServerEvent;
 import dev.gateway.protocol.store.ConnectionRecord;
+import dev.gateway.protocol.store.ConnectionStore;
 import dev.gateway.server.auth.Principal;
 import dev.gateway.server.client.Client;
 import dev.gateway.server.client.ClientHub;
@@ -34,6 +38,8 @@ public final class ClientLifecycle {
     private static final System.Logger LOG = System.getLogger(ClientLifecycle.class.getName());
     /** Consecutive seconds with refused frames after which a socket is closed 4429. */
     private static final int RATE_LIMIT_PERSISTENCE_SECONDS = 10;
+    /** How long an admitted socket may take to open before its registration is removed. */
+    public static final Duration ADMISSION_TIMEOUT = Duration.ofSeconds(5);
 
     private final ClientHub hub;
     private final PresenceService presence;
@@ -44,6 +50,7 @@ public final class ClientLifecycle {
     private final ExecutorService executor;
     private final Clock clock;
     private final Set<Client> closing = ConcurrentHashMap.newKeySet();
+    private final ConcurrentHashMap<String, Admission> admitted = new ConcurrentHashMap<>();
 
     public ClientLifecycle(ClientHub hub, PresenceService presence, RoomService rooms, FrameCodec codec,
                            GatewayMetrics metrics, GatewaySettings settings, ExecutorService executor, Clock clock) {
@@ -58,21 +65,28 @@ public final class ClientLifecycle {
     }
 
     /**
-     * Opens a client after a successful handshake: registers it in Redis (its user may come online), joins its
-     * user and role rooms, and sends {@code connected} then {@code presence:bulk-online}.
+     * A socket registered in Redis whose connection is not open yet. The native handshake registers before it answers
+     * 101, so that the per-user cap can still refuse it with 429; the socket opens once the upgrade is done. One that
+     * never opens (the upgrade failed after the decision, the peer went away) is removed by {@link #expireAdmissions}.
      *
-     * @throws RuntimeException when Redis refuses the registration; nothing is left behind then
+     * @param record        as registered; the remote address may still be unknown ({@code null})
+     * @param admittedMillis when it was registered
      */
-    public Client open(Principal principal, String deviceId, String deviceName, String userAgent, Transport transport) {
-        return open(newSocketId(), principal, deviceId, deviceName, userAgent, transport);
+    public record Admission(ConnectionRecord record, Principal principal, long admittedMillis) {
     }
 
     /**
-     * Opens a client under a socket id chosen beforehand: the Socket.IO edge must name the id in its CONNECT answer,
-     * which precedes the {@code connected} event. Otherwise as {@link #open(Principal, String, String, String, Transport)}.
+     * Registers a new socket of {@code principal} in Redis (its user may come online), within the per-user cap, before
+     * its connection exists. {@link #open(Admission, Transport)} it once the connection is open, or
+     * {@link #abandon(Admission)} it; else it is removed after {@link #ADMISSION_TIMEOUT}.
+     *
+     * @param remoteAddress the peer's address when known at this point
+     * @throws TooManyConnectionsException when the user has {@code MAX_SOCKETS_PER_USER} sockets already; nothing
+     *                                     was written then
+     * @throws RuntimeException            when Redis refuses the registration; nothing is left behind then
      */
-    public Client open(String socketId, Principal principal, String deviceId, String deviceName, String userAgent,
-                       Transport transport) {
+    public Admission admit(String socketId, Principal principal, String deviceId, String deviceName, String userAgent,
+                           Optional<String> remoteAddress) throws TooManyConnectionsException {
         Instant now = clock.instant();
         ConnectionRecord record = new ConnectionRecord(principal.userId(),
                                                        socketId,
@@ -80,20 +94,86 @@ public final class ClientLifecycle {
                                                        deviceId,
                                                        deviceName,
                                                        userAgent,
-                                                       transport.remoteAddress(),
+                                                       remoteAddress.orElse(null),
                                                        now.toString(),
                                                        settings.nodeId());
+        if (presence.register(record) == ConnectionStore.Registered.OVER_USER_CAP) {
+            throw new TooManyConnectionsException(principal.userId(), settings.maxSocketsPerUser());
+        }
+        Admission admission = new Admission(record, principal, now.toEpochMilli());
+        admitted.put(socketId, admission);
+        return admission;
+    }
+
+    /**
+     * Opens an admitted socket once its connection is open: joins its user and role rooms, and sends
+     * {@code connected} then {@code presence:bulk-online}.
+     *
+     * @throws IllegalStateException when the admission was abandoned or expired meanwhile (the socket is no longer
+     *                               registered)
+     * @throws RuntimeException      when Redis fails while the record is completed
+     */
+    public Client open(Admission admission, Transport transport) {
+        if (!admitted.remove(admission.record().socketId(), admission)) {
+            throw new IllegalStateException("socket " + admission.record().socketId() + " was admitted too long ago");
+        }
+        ConnectionRecord record = admission.record();
+        if (!Objects.equals(record.ipAddress(), transport.remoteAddress())) {
+            record = record.withIpAddress(transport.remoteAddress());
+            try {
+                presence.update(record);
+            } catch (RuntimeException e) {
+                remove(admission.record());
+                throw e;
+            }
+        }
+        return open(record, admission.principal(), transport);
+    }
+
+    /**
+     * Opens a client whose connection is open already (the Socket.IO edge, at CONNECT): {@link #admit} and
+     * {@link #open(Admission, Transport)} in one. The socket id is chosen beforehand because the edge names it in its
+     * CONNECT answer, which precedes the {@code connected} event.
+     *
+     * @throws TooManyConnectionsException when the user has {@code MAX_SOCKETS_PER_USER} sockets already
+     * @throws RuntimeException            when Redis refuses the registration; nothing is left behind then
+     */
+    public Client open(String socketId, Principal principal, String deviceId, String deviceName, String userAgent,
+                       Transport transport) throws TooManyConnectionsException {
+        return open(admit(socketId, principal, deviceId, deviceName, userAgent, Optional.of(transport.remoteAddress())), transport);
+    }
+
+    /** Removes an admitted socket whose connection will not open; does nothing once it opened or expired. */
+    public void abandon(Admission admission) {
+        if (admitted.remove(admission.record().socketId(), admission)) {
+            executor.execute(() -> remove(admission.record()));
+        }
+    }
+
+    /** Removes the admitted sockets that did not open within {@link #ADMISSION_TIMEOUT}; run by the sweeper. */
+    public void expireAdmissions(long nowMillis) {
+        for (Admission admission : admitted.values()) {
+            if (nowMillis - admission.admittedMillis() >= ADMISSION_TIMEOUT.toMillis()
+                    && admitted.remove(admission.record().socketId(), admission)) {
+                LOG.log(System.Logger.Level.INFO, "event=admission-expired user={0} socket={1}",
+                        admission.record().userId(), admission.record().socketId());
+                executor.execute(() -> remove(admission.record()));
+            }
+        }
+    }
+
+    private Client open(ConnectionRecord record, Principal principal, Transport transport) {
+        long now = clock.millis();
         Client[] self = new Client[1];
         Outbox outbox = new Outbox(transport, executor, settings.outboundQueueFrames(),
                                    () -> end(self[0], DisconnectReason.CONNECTION_LOST, "send failed"),
                                    metrics::frameOut);
         Client client = new Client(record, principal, transport, outbox,
-                                   new TokenBucket(settings.rateLimitPerSecond(), RATE_LIMIT_PERSISTENCE_SECONDS, now.toEpochMilli()),
+                                   new TokenBucket(settings.rateLimitPerSecond(), RATE_LIMIT_PERSISTENCE_SECONDS, now),
                                    () -> end(self[0], DisconnectReason.SLOW_CONSUMER, "slow consumer: outbound queue overflowed"),
-                                   now.toEpochMilli());
+                                   now);
         self[0] = client;
 
-        presence.register(client);
         hub.add(client);
         rooms.joinPersonalRooms(client);
         metrics.connected();
@@ -112,6 +192,11 @@ public final class ClientLifecycle {
         }
         client.send(codec.encode(new ServerEvent.BulkOnline(online)));
         return client;
+    }
+
+    /** Unregisters a socket that never became a client (deferred like any removal while Redis is away). */
+    private void remove(ConnectionRecord record) {
+        presence.unregister(record, DisconnectReason.CONNECTION_LOST);
     }
 
     /**

@@ -13,8 +13,8 @@ import dev.gateway.server.presence.PresenceService;
 /**
  * Walks this node's clients a few times a second and ends those whose time is up: token expired (4401, no skew),
  * no {@code presence:ping} within the TTL (4408), or connection gone without a close frame. It also pings idle
- * connections, drops connections that stay silent for too long (half-open TCP), and aborts server closes the peer
- * never completes.
+ * connections, drops connections that stay silent for too long (half-open TCP), aborts server closes the peer
+ * never completes, and removes sockets registered at a handshake whose connection never opened.
  */
 public final class ClientSweeper {
     /** How long a peer has to complete a close the server started before the connection is dropped. */
@@ -55,6 +55,7 @@ public final class ClientSweeper {
                 client.outbox().ping();
             }
         }
+        lifecycle.expireAdmissions(now);
         Iterator<Client> closing = lifecycle.closing().iterator();
         while (closing.hasNext()) {
             Client client = closing.next();

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 import dev.gateway.protocol.store.ConnectionRecord;
@@ -31,6 +32,7 @@ public final class NodeHeartbeat {
     private final Duration presenceTtl;
     private final Clock clock;
     private volatile Set<String> missingBefore = Set.of();
+    private volatile boolean leftoversRemoved;
 
     public NodeHeartbeat(NodeStore nodes, PresenceStore presence, ClientHub hub, String nodeId, String host,
                          Duration nodeTtl, Duration presenceTtl, Clock clock) {
@@ -50,8 +52,33 @@ public final class NodeHeartbeat {
         this.port = port;
     }
 
-    /** Writes this node's record. */
+    /**
+     * Removes what a previous process under this node id left: a node killed with {@code kill -9} and restarted at
+     * once under the same id (as a supervisor does) would otherwise keep listing the dead sockets, since its record
+     * never lapses. They died with that process; their users go offline {@code expired}, as for a dead node. Run
+     * before the node accepts sockets: until it has succeeded (Redis away at start) the node refuses handshakes
+     * ({@link #leftoversRemoved()}) and every {@link #beat()} tries again.
+     */
+    public void removeLeftovers() {
+        if (leftoversRemoved) {
+            return;
+        }
+        List<ConnectionRecord> removed = nodes.removeSockets(nodeId, clock.instant());
+        leftoversRemoved = true;
+        if (!removed.isEmpty()) {
+            LOG.log(System.Logger.Level.WARNING, "event=previous-process-reaped node={0} sockets={1} users={2}", nodeId,
+                    Integer.toString(removed.size()), Long.toString(removed.stream().map(ConnectionRecord::userId).distinct().count()));
+        }
+    }
+
+    /** Whether {@link #removeLeftovers()} has run: before that, this node must not take sockets. */
+    public boolean leftoversRemoved() {
+        return leftoversRemoved;
+    }
+
+    /** Writes this node's record (after removing what a previous process under its id left, the first time). */
     public void beat() {
+        removeLeftovers();
         Instant now = clock.instant();
         nodes.heartbeat(new NodeRecord(nodeId, host, port, startedAt.toString(), now.toString(), hub.size()), nodeTtl);
     }

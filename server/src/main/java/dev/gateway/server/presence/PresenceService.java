@@ -11,6 +11,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
+import dev.gateway.protocol.event.ProtocolException;
+import dev.gateway.protocol.store.ConnectionRecord;
 import dev.gateway.protocol.store.ConnectionStore;
 import dev.gateway.protocol.store.ConnectionStore.Registration;
 import dev.gateway.protocol.store.PresenceEntry;
@@ -57,10 +59,22 @@ public final class PresenceService {
         this.clock = clock;
     }
 
-    /** Registers a new socket; publishes {@code presence:online} when it is its user's first. */
-    public void register(Client client) {
+    /**
+     * Registers a new socket within {@code MAX_SOCKETS_PER_USER}; publishes {@code presence:online} when it is its
+     * user's first.
+     */
+    public ConnectionStore.Registered register(ConnectionRecord record) {
         Instant now = clock.instant();
-        metrics.redis(() -> connections.register(registration(client, now), settings.presenceTtl(), now, true));
+        return metrics.redis(() -> connections.register(registration(record, now), settings.presenceTtl(), now, true,
+                                                        settings.maxSocketsPerUser()));
+    }
+
+    /** Rewrites a registered socket's record (completed once its connection is open). */
+    public void update(ConnectionRecord record) {
+        metrics.redis(() -> {
+            connections.update(record);
+            return null;
+        });
     }
 
     /**
@@ -79,17 +93,35 @@ public final class PresenceService {
         }
         Set<String> contacts = metrics.redis(() -> presence.contacts(client.userId()));
         contacts.remove(client.userId());
+        int cap = settings.maxPresenceSubscriptionsPerSocket();
+        List<String> followed = new ArrayList<>(Math.min(contacts.size(), cap));
         for (String contact : contacts) {
+            if (followed.size() == cap) {
+                LOG.log(System.Logger.Level.WARNING, "event=contacts-capped socket={0} user={1} contacts={2} followed={3}",
+                        client.socketId(), client.userId(), Integer.toString(contacts.size()), Integer.toString(cap));
+                break;
+            }
             interest.watch(client, contact);
+            followed.add(contact);
         }
-        List<String> online = metrics.redis(() -> presence.onlineAmong(contacts));
+        List<String> online = metrics.redis(() -> presence.onlineAmong(followed));
         return online.size() > BULK_ONLINE_CAP ? online.subList(0, BULK_ONLINE_CAP) : online;
     }
 
-    /** {@code presence:subscribe}: follows these users and returns those online. */
+    /**
+     * {@code presence:subscribe}: follows these users and returns those online. All or nothing: a request that would
+     * make the socket watch more than {@code MAX_PRESENCE_SUBSCRIPTIONS_PER_SOCKET} users (its contacts included)
+     * follows none of them.
+     */
     public List<String> subscribe(Client client, Collection<String> userIds) {
         Set<String> wanted = new LinkedHashSet<>(userIds);
         wanted.remove(client.userId());
+        long added = wanted.stream().filter(userId -> !client.watchedUsers().contains(userId)).count();
+        int cap = settings.maxPresenceSubscriptionsPerSocket();
+        if (client.watchedUsers().size() + added > cap) {
+            throw ProtocolException.validation("userIds", "would watch more than MAX_PRESENCE_SUBSCRIPTIONS_PER_SOCKET ("
+                    + cap + ") users on this socket (" + client.watchedUsers().size() + " watched); unsubscribe some first");
+        }
         for (String userId : wanted) {
             interest.watch(client, userId);
         }
@@ -141,12 +173,17 @@ public final class PresenceService {
     public void unregister(Client client, DisconnectReason reason) {
         interest.forget(client);
         pinged.remove(client);
-        PendingRemoval removal = new PendingRemoval(client, reason);
+        unregister(client.record(), reason);
+    }
+
+    /** Removes a socket from Redis, as {@link #unregister(Client, DisconnectReason)}, for one that never opened. */
+    public void unregister(ConnectionRecord record, DisconnectReason reason) {
+        PendingRemoval removal = new PendingRemoval(record, reason);
         try {
             remove(removal);
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "event=unregister-deferred socket={0} error={1}",
-                    client.socketId(), e.toString());
+                    record.socketId(), e.toString());
             pendingRemovals.add(removal);
         }
     }
@@ -192,15 +229,17 @@ public final class PresenceService {
     }
 
     private void remove(PendingRemoval removal) {
-        Client client = removal.client();
-        metrics.redis(() -> connections.unregister(client.record(), removal.reason().presenceReason(), clock.instant()));
+        metrics.redis(() -> connections.unregister(removal.record(), removal.reason().presenceReason(), clock.instant()));
     }
 
     private Registration registration(Client client, Instant now) {
-        return new Registration(client.record(),
-                                new PresenceEntry(client.record().serverId(), client.record().connectedAt(), now.toString()));
+        return registration(client.record(), now);
     }
 
-    private record PendingRemoval(Client client, DisconnectReason reason) {
+    private static Registration registration(ConnectionRecord record, Instant now) {
+        return new Registration(record, new PresenceEntry(record.serverId(), record.connectedAt(), now.toString()));
+    }
+
+    private record PendingRemoval(ConnectionRecord record, DisconnectReason reason) {
     }
 }

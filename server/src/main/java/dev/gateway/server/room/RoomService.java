@@ -29,6 +29,11 @@ public final class RoomService {
         return Rooms.chat(chatId);
     }
 
+    /** How many chats a socket has joined. */
+    public static long chatsOf(Client client) {
+        return client.rooms().stream().filter(Rooms::isChat).count();
+    }
+
     /** Joins the rooms every socket is in. */
     public void joinPersonalRooms(Client client) {
         join(client, userRoom(client.userId()));

@@ -19,6 +19,9 @@ public interface Credentials {
      */
     Handshake authenticate(Optional<String> token);
 
+    /** The refusal of a user who has {@code MAX_SOCKETS_PER_USER} sockets already. */
+    Handshake.Refused tooManyConnections(String userId);
+
     /** Counts and logs a refusal, as the native endpoint does. */
     void record(Handshake.Refused refused);
 }

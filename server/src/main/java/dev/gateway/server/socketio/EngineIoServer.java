@@ -8,6 +8,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 
 import dev.gateway.protocol.event.SocketIoCodec;
+import dev.gateway.server.client.DisconnectReason;
 import dev.gateway.server.client.Transport;
 import dev.gateway.server.gateway.EventRouter;
 import dev.gateway.server.node.ClientLifecycle;
@@ -126,7 +127,7 @@ public final class EngineIoServer {
         }
 
         @Override
-        public void lost(String why) {
+        public void lost(DisconnectReason reason, String why) {
         }
     }
 

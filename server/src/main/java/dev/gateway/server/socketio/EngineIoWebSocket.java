@@ -2,6 +2,7 @@ package dev.gateway.server.socketio;
 
 import java.util.function.Function;
 
+import dev.gateway.server.client.DisconnectReason;
 import dev.gateway.server.client.Transport;
 import dev.gateway.server.websocket.WsHandler;
 
@@ -43,7 +44,7 @@ final class EngineIoWebSocket implements WsHandler {
     }
 
     @Override
-    public void lost(String why) {
+    public void lost(DisconnectReason reason, String why) {
         if (session != null) {
             session.webSocketGone(webSocket, false);
         }

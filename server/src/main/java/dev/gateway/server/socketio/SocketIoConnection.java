@@ -18,6 +18,7 @@ import dev.gateway.server.client.DisconnectReason;
 import dev.gateway.server.client.OutboundFrame;
 import dev.gateway.server.gateway.EventRouter;
 import dev.gateway.server.node.ClientLifecycle;
+import dev.gateway.server.node.TooManyConnectionsException;
 import dev.gateway.server.websocket.Handshake;
 
 /**
@@ -28,7 +29,8 @@ import dev.gateway.server.websocket.Handshake;
  *            │                                             │ 5x-: attachments read, then refused (BAD_FRAME)
  *            │ ◄────────── 41: the client leaves ──────────┤
  *            │ anything else first, no 40 within           │
- *            │ connectTimeout, a refused token (44):       │ an invalid Socket.IO packet: the session closes
+ *            │ connectTimeout, a refused token or          │ an invalid Socket.IO packet: the session closes
+ *            │ MAX_SOCKETS_PER_USER reached (44):          │
  *            ▼ the session closes                          ▼
  *          CLOSED ◄──────────── the session ended ──────────
  * </pre>
@@ -231,6 +233,11 @@ final class SocketIoConnection implements EngineIoSession.Listener {
         try {
             opened = lifecycle.open(socketId, accepted.principal(), accepted.deviceId(), accepted.deviceName(),
                                     accepted.userAgent(), transport);
+        } catch (TooManyConnectionsException e) {
+            // MAX_SOCKETS_PER_USER, counted by the registration: nothing was written
+            credentials.record(credentials.tooManyConnections(accepted.principal().userId()));
+            refuse("too many connections", POLICY_VIOLATION);
+            return;
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "event=open-failed user={0} error=\"{1}\"",
                     accepted.principal().userId(), e.getMessage());

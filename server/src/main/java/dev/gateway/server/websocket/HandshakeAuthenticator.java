@@ -20,7 +20,8 @@ import io.helidon.http.Headers;
 
 /**
  * Decides an upgrade request before any socket opens (PROTOCOL section 2): Origin, Redis availability, then the
- * token (header {@code Authorization: Bearer}, else query {@code access_token}). Used by the WebSocket listener and
+ * token (header {@code Authorization: Bearer}, else query {@code access_token}); the per-user socket cap is decided
+ * by the registration that follows ({@link #tooManyConnections}). Used by the WebSocket listener and
  * by the HTTP route that answers refused upgrades, so both give the same answer. The Socket.IO edge uses the two
  * halves apart: {@link #admit} at the upgrade, {@link #authenticate} when the CONNECT packet brings its token.
  */
@@ -29,6 +30,7 @@ public final class HandshakeAuthenticator {
     private static final long SKEW_SECONDS = 5;
     private static final Pattern DEVICE_ID = Pattern.compile("[A-Za-z0-9._:@-]{1,128}");
     private static final int MAX_DEVICE_NAME = 128;
+    private static final String TOO_MANY_CONNECTIONS_BODY = "{\"error\":\"too_many_connections\"}";
 
     private final TokenVerifier verifier;
     private final List<String> allowedOrigins;
@@ -71,6 +73,17 @@ public final class HandshakeAuthenticator {
                                       metrics::unavailableRefused));
         }
         return Optional.empty();
+    }
+
+    /** The refusal of a handshake whose user has {@code MAX_SOCKETS_PER_USER} live sockets already (429). */
+    public Handshake.Refused tooManyConnections(String userId) {
+        return new Handshake.Refused(429, TOO_MANY_CONNECTIONS_BODY, "too many connections for user " + userId,
+                                     metrics::tooManyConnectionsRefused);
+    }
+
+    /** The refusal of a handshake this node could not register because Redis failed (503). */
+    public Handshake.Refused unavailable() {
+        return refuse(503, "unavailable", "Redis is unavailable", "registration failed", metrics::unavailableRefused);
     }
 
     /**

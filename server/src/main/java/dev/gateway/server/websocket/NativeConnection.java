@@ -11,21 +11,21 @@ import dev.gateway.server.node.ClientLifecycle;
 import io.helidon.websocket.WsCloseCodes;
 
 /**
- * A native-protocol connection at {@code /ws} (PROTOCOL sections 2 and 3): its handshake was accepted at the upgrade,
- * so it becomes a {@link Client} as soon as the socket opens, and each of its messages goes to the
- * {@link EventRouter}.
+ * A native-protocol connection at {@code /ws} (PROTOCOL sections 2 and 3): its socket was admitted (registered in
+ * Redis) at the upgrade, so it becomes a {@link Client} as soon as the connection opens, and each of its messages goes
+ * to the {@link EventRouter}.
  */
 final class NativeConnection implements WsHandler {
     private static final System.Logger LOG = System.getLogger(NativeConnection.class.getName());
 
-    private final Handshake.Accepted accepted;
+    private final ClientLifecycle.Admission admission;
     private final ClientLifecycle lifecycle;
     private final EventRouter router;
     private final Clock clock;
     private Client client;
 
-    NativeConnection(Handshake.Accepted accepted, ClientLifecycle lifecycle, EventRouter router, Clock clock) {
-        this.accepted = accepted;
+    NativeConnection(ClientLifecycle.Admission admission, ClientLifecycle lifecycle, EventRouter router, Clock clock) {
+        this.admission = admission;
         this.lifecycle = lifecycle;
         this.router = router;
         this.clock = clock;
@@ -34,11 +34,11 @@ final class NativeConnection implements WsHandler {
     @Override
     public void opened(Transport transport) {
         try {
-            client = lifecycle.open(accepted.principal(), accepted.deviceId(), accepted.deviceName(), accepted.userAgent(),
-                                    transport);
+            client = lifecycle.open(admission, transport);
         } catch (RuntimeException e) {
+            lifecycle.abandon(admission);
             LOG.log(System.Logger.Level.WARNING, "event=open-failed user={0} error=\"{1}\"",
-                    accepted.principal().userId(), e.getMessage());
+                    admission.record().userId(), e.getMessage());
             try {
                 transport.sendClose(WsCloseCodes.UNEXPECTED_CONDITION, "unavailable, try again");
             } catch (Exception ignored) {
@@ -83,10 +83,10 @@ final class NativeConnection implements WsHandler {
     }
 
     @Override
-    public void lost(String why) {
+    public void lost(DisconnectReason reason, String why) {
         if (client != null) {
             LOG.log(System.Logger.Level.DEBUG, "event=connection-error socket={0} error={1}", client.socketId(), why);
-            lifecycle.end(client, DisconnectReason.CONNECTION_LOST, "connection error");
+            lifecycle.end(client, reason, why);
         }
     }
 

@@ -62,7 +62,7 @@ public final class SocketIoRoutes {
 
     /** Adds the endpoint to the server's WebSocket routing (one routing holds every WebSocket path). */
     public WsRouting.Builder wsRouting(WsRouting.Builder routing) {
-        return routing.endpoint(PATH, () -> new WsAdapter(this::upgrade, engine.settings().maxPayload()));
+        return routing.endpoint(PATH, () -> new WsAdapter(this::upgrade));
     }
 
     /** Long-polling, preflights, and the answers to refused upgrades and wrong methods. */
@@ -224,6 +224,11 @@ public final class SocketIoRoutes {
         @Override
         public Handshake authenticate(Optional<String> token) {
             return authenticator.authenticate(headers, query, token);
+        }
+
+        @Override
+        public Handshake.Refused tooManyConnections(String userId) {
+            return authenticator.tooManyConnections(userId);
         }
 
         @Override

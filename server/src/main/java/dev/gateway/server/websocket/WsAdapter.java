@@ -1,16 +1,17 @@
 package dev.gateway.server.websocket;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.Optional;
 import java.util.function.BiFunction;
 
+import dev.gateway.server.client.DisconnectReason;
 import dev.gateway.server.client.MessageAssembler;
 
 import io.helidon.common.buffers.BufferData;
 import io.helidon.http.Headers;
 import io.helidon.http.HttpPrologue;
-import io.helidon.websocket.WsCloseCodes;
 import io.helidon.websocket.WsListener;
 import io.helidon.websocket.WsSession;
 import io.helidon.websocket.WsUpgradeException;
@@ -18,8 +19,9 @@ import io.helidon.websocket.WsUpgradeException;
 /**
  * The one Helidon {@link WsListener} of the gateway, for {@code /ws} and {@code /socket.io/} alike: one instance per
  * connection (Helidon calls {@code onHttpUpgrade} and then every callback on the same instance, on the connection's
- * reader thread). It decides the upgrade through the endpoint's function, joins fragments into whole messages under
- * the size cap, answers pings and close frames, and hands the rest to a {@link WsHandler}, the protocol.
+ * reader thread). It decides the upgrade through the endpoint's function, joins fragments into whole messages (the
+ * gateway's connection has checked them: UTF-8, the size cap), answers pings, and hands the rest to a
+ * {@link WsHandler}, the protocol. The connection answers close frames itself.
  * <p>
  * No exception escapes a callback: Helidon would put its message into the close reason.
  */
@@ -27,19 +29,16 @@ public final class WsAdapter implements WsListener {
     private static final System.Logger LOG = System.getLogger(WsAdapter.class.getName());
 
     private final BiFunction<HttpPrologue, Headers, Optional<WsHandler>> upgrade;
-    private final MessageAssembler assembler;
+    private final MessageAssembler assembler = new MessageAssembler();
     private WsHandler handler;
     private WsTransport transport;
-    private boolean tooBig;
 
     /**
-     * @param upgrade         the endpoint's decision on an upgrade request: a handler, or empty to refuse it (the request
-     *                        then falls through to the HTTP route at the same path, which answers the refusal)
-     * @param maxMessageBytes the largest message, however fragmented
+     * @param upgrade the endpoint's decision on an upgrade request: a handler, or empty to refuse it (the request then
+     *                falls through to the HTTP route at the same path, which answers the refusal)
      */
-    public WsAdapter(BiFunction<HttpPrologue, Headers, Optional<WsHandler>> upgrade, int maxMessageBytes) {
+    public WsAdapter(BiFunction<HttpPrologue, Headers, Optional<WsHandler>> upgrade) {
         this.upgrade = upgrade;
-        this.assembler = new MessageAssembler(maxMessageBytes);
     }
 
     @Override
@@ -50,7 +49,7 @@ public final class WsAdapter implements WsListener {
 
     @Override
     public void onOpen(WsSession session) {
-        transport = new WsTransport(session, Thread.currentThread(), remoteAddress(session));
+        transport = new WsTransport(session, remoteAddress(session));
         safely(() -> handler.opened(transport));
     }
 
@@ -58,18 +57,9 @@ public final class WsAdapter implements WsListener {
     public void onMessage(WsSession session, String text, boolean last) {
         safely(() -> {
             handler.activity();
-            if (tooBig) {
-                tooBig = !last; // the rest of a message already refused
-                return;
-            }
-            try {
-                Optional<String> message = assembler.add(text, last);
-                if (message.isPresent()) {
-                    handler.text(message.get());
-                }
-            } catch (MessageAssembler.TooBigException e) {
-                tooBig = !last;
-                handler.tooBig();
+            Optional<String> message = assembler.add(text, last);
+            if (message.isPresent()) {
+                handler.text(message.get());
             }
         });
     }
@@ -78,17 +68,8 @@ public final class WsAdapter implements WsListener {
     public void onMessage(WsSession session, BufferData buffer, boolean last) {
         safely(() -> {
             handler.activity();
-            if (tooBig) {
-                tooBig = !last;
-                return;
-            }
-            try {
-                if (assembler.addBinary(buffer.available(), last)) {
-                    handler.binary();
-                }
-            } catch (MessageAssembler.TooBigException e) {
-                tooBig = !last;
-                handler.tooBig();
+            if (last) {
+                handler.binary();
             }
         });
     }
@@ -99,7 +80,11 @@ public final class WsAdapter implements WsListener {
             handler.activity();
             byte[] payload = new byte[buffer.available()];
             buffer.read(payload);
-            transport.answerPing(payload);
+            try {
+                transport.sendPong(payload);
+            } catch (IOException e) {
+                // the connection is going away: its listener hears of it
+            }
         });
     }
 
@@ -108,19 +93,23 @@ public final class WsAdapter implements WsListener {
         safely(handler::activity);
     }
 
+    /** The client's close frame (the connection has answered it). */
     @Override
     public void onClose(WsSession session, int status, String reason) {
-        safely(() -> {
-            if (transport != null) {
-                transport.answerClose(WsCloseCodes.NORMAL_CLOSE);
-            }
-            handler.closed(status);
-        });
+        safely(() -> handler.closed(status));
     }
 
+    /** The connection ended without the client's close: TCP dropped, or a violation it closed (1002, 1007, 1009). */
     @Override
     public void onError(WsSession session, Throwable t) {
-        safely(() -> handler.lost(t.toString()));
+        safely(() -> {
+            DisconnectReason reason = WsTransport.disconnectReason(t);
+            if (reason == DisconnectReason.MESSAGE_TOO_BIG) {
+                handler.tooBig();
+            } else {
+                handler.lost(reason, reason == DisconnectReason.CONNECTION_LOST ? "connection lost" : t.getMessage());
+            }
+        });
     }
 
     private static void safely(Runnable callback) {

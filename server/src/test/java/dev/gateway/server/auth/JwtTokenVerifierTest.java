@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -388,6 +389,56 @@ class JwtTokenVerifierTest {
         JwtTokenVerifier jwks = JwtTokenVerifier.create(settings, Optional.of(SECRET), CLOCK);
 
         assertThat(refusal(jwks, hmac("HS256", utf8(SECRET), claims("alice", NOW))), is(Reason.ALGORITHM));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"HS256", "HS384", "HS512"})
+    void anHmacTokenWithACritHeaderIsRefused(String alg) {
+        Map<String, Object> header = new LinkedHashMap<>();
+        header.put("alg", alg);
+        header.put("typ", "JWT");
+        header.put("crit", List.of("exp"));
+        header.put("exp", NOW.plusSeconds(3600).getEpochSecond());
+
+        assertThat(refusal(verifier, hmac(header, utf8(SECRET), claims("alice", NOW))), is(Reason.CRITICAL_HEADER));
+    }
+
+    @Test
+    void aCritHeaderNamingAnExtensionThatIsAbsentIsRefused() {
+        Map<String, Object> header = new LinkedHashMap<>(Map.of("alg", "HS256", "crit", List.of("http://example.com/ext")));
+
+        assertThat(refusal(verifier, hmac(header, utf8(SECRET), claims("alice", NOW))), is(Reason.CRITICAL_HEADER));
+    }
+
+    @Test
+    void anEmptyCritHeaderIsRefused() {
+        Map<String, Object> header = new LinkedHashMap<>(Map.of("alg", "HS256", "crit", List.of()));
+
+        assertThat(refusal(verifier, hmac(header, utf8(SECRET), claims("alice", NOW))), is(Reason.CRITICAL_HEADER));
+    }
+
+    @Test
+    void aCritHeaderThatIsNotAListIsRefused() {
+        Map<String, Object> header = new LinkedHashMap<>(Map.of("alg", "HS256", "crit", 7));
+
+        refusal(verifier, hmac(header, utf8(SECRET), claims("alice", NOW)));
+    }
+
+    @Test
+    void anRs256TokenWithACritHeaderIsRefused() throws Exception {
+        Jwt jwt = Jwt.builder()
+                .algorithm("RS256")
+                .keyId("k1")
+                .headerBuilder(header -> header.addHeaderCritical("b64").addHeaderClaim("b64", true))
+                .subject("alice")
+                .issueTime(NOW)
+                .expirationTime(NOW.plusSeconds(3600))
+                .build();
+        String token = SignedJwt.sign(jwt, rsaJwk(rsa, "k1")).tokenContent();
+        JwtTokenVerifier jwks = jwksVerifier(Optional.empty());
+
+        assertThat(refusal(jwks, token), is(Reason.CRITICAL_HEADER));
+        assertThat(jwks.verify(rs256(rsa, "k1", "alice"), SKEW).userId(), is("alice"));
     }
 
     @Test

@@ -42,6 +42,33 @@ class GatewaySettingsTest {
     }
 
     @Test
+    void withoutEnvironmentTheCapsHaveTheDefaultsOfTheContract() {
+        GatewaySettings settings = settings(Map.of());
+
+        assertThat(settings.maxChatsPerSocket(), is(1000));
+        assertThat(settings.maxPresenceSubscriptionsPerSocket(), is(5000));
+        assertThat(settings.maxSocketsPerUser(), is(100));
+    }
+
+    @Test
+    void theCapsComeFromTheEnvironment() {
+        GatewaySettings settings = settings(Map.of("MAX_CHATS_PER_SOCKET", "3", "MAX_PRESENCE_SUBSCRIPTIONS_PER_SOCKET", "4",
+                                                   "MAX_SOCKETS_PER_USER", "5"));
+
+        assertThat(settings.maxChatsPerSocket(), is(3));
+        assertThat(settings.maxPresenceSubscriptionsPerSocket(), is(4));
+        assertThat(settings.maxSocketsPerUser(), is(5));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"MAX_CHATS_PER_SOCKET", "MAX_PRESENCE_SUBSCRIPTIONS_PER_SOCKET", "MAX_SOCKETS_PER_USER"})
+    void aCapBelowOneIsRefusedNamingTheVariable(String variable) {
+        StartupException refused = assertThrows(StartupException.class, () -> settings(Map.of(variable, "0")));
+
+        assertThat(refused.getMessage(), containsString(variable));
+    }
+
+    @Test
     void withoutEnvironmentNoJwtKeyIsConfigured() {
         GatewaySettings.JwtSettings jwt = settings(Map.of()).jwt();
 

@@ -39,6 +39,11 @@ class SocketIoConnectionTest {
         }
 
         @Override
+        public Handshake.Refused tooManyConnections(String userId) {
+            return new Handshake.Refused(429, "{}", "too many", () -> { });
+        }
+
+        @Override
         public void record(Handshake.Refused refused) {
             recorded.add(refused.why());
         }
