@@ -291,6 +291,20 @@ class SocketIoConformanceTest {
         assertThat(socket.awaitClose(), is(1008));
     }
 
+    @Test
+    void aDisconnectFromTheDefaultNamespaceEndsTheClientButKeepsTheEngineIoSession() {
+        RawEngineIo.Socket socket = wire.webSocket("");
+        socket.connect();
+
+        socket.send("41");
+
+        assertThat(socket.next(), is("2")); // the heartbeat goes on
+        socket.send("3");
+        socket.send("40");
+        assertThat(socket.nextPastPings(), startsWith("40{"));
+        socket.abort();
+    }
+
     // ---- binary packets
 
     @Test
