@@ -36,6 +36,7 @@ import dev.gateway.server.client.ClientHub;
 import dev.gateway.server.client.DisconnectReason;
 import dev.gateway.server.config.GatewaySettings;
 import dev.gateway.server.config.StartupException;
+import dev.gateway.server.demo.DemoPage;
 import dev.gateway.server.connection.ConnectionGuard;
 import dev.gateway.server.connection.ConnectionSettings;
 import dev.gateway.server.gateway.ChatEvents;
@@ -57,8 +58,10 @@ import dev.gateway.server.room.LocalRooms;
 import dev.gateway.server.room.RoomFanout;
 import dev.gateway.server.room.RoomPublisher;
 import dev.gateway.server.room.RoomService;
-import dev.gateway.server.socketio.SocketIoEndpoint;
+import dev.gateway.server.socketio.EngineIoServer;
 import dev.gateway.server.socketio.SocketIoSettings;
+import dev.gateway.server.websocket.BrowserCors;
+import dev.gateway.server.websocket.SocketIoRoutes;
 import dev.gateway.server.websocket.WebSocketEndpoint;
 
 import io.helidon.config.Config;
@@ -100,7 +103,8 @@ public final class Gateway {
     private final RoomFanout roomFanout;
     private final RedisMonitor monitor;
     private final WebSocketEndpoint webSocket;
-    private final SocketIoEndpoint socketIo;
+    private final SocketIoRoutes socketIo;
+    private final Optional<DemoPage> demo;
     private final ObserveFeature observe;
     private final WsConfig webSocketConfig;
     private final ConnectionGuard connections;
@@ -123,8 +127,8 @@ public final class Gateway {
                     + "fixed development secret (gatewayctl token uses it too); set JWT_SECRET in production\"");
         }
         if (settings.allowedOrigins().isEmpty()) {
-            LOG.log(System.Logger.Level.WARNING, "event=any-origin note=\"FRONTEND_URL is unset: WebSocket upgrades from any "
-                    + "Origin are accepted\"");
+            LOG.log(System.Logger.Level.WARNING, "event=any-origin note=\"FRONTEND_URL is unset: WebSocket upgrades and "
+                    + "cross-origin requests (CORS) from any Origin are accepted\"");
         }
         this.embeddedRedis = EmbeddedRedis.startIfNeeded(endpoint, settings.redisUrlSet());
 
@@ -185,8 +189,16 @@ public final class Gateway {
         this.webSocket = new WebSocketEndpoint(verifier, settings.allowedOrigins(),
                                                () -> monitor.isAvailable() && heartbeat.leftoversRemoved(), () -> draining,
                                                lifecycle, router, metrics, mapper, clock);
-        this.socketIo = new SocketIoEndpoint(webSocket.authenticator(), lifecycle, router, new SocketIoCodec(mapper),
-                                             socketIoSettings, scheduler, clock);
+        EngineIoServer engineIo = new EngineIoServer(socketIoSettings, new SocketIoCodec(mapper), lifecycle, router, scheduler,
+                                                     executor, clock);
+        this.socketIo = new SocketIoRoutes(engineIo, webSocket.authenticator(), BrowserCors.create(settings.allowedOrigins()),
+                                           mapper);
+        // the demo page and its token route only in development mode, and tokens only while the development secret is used
+        boolean developmentSecret = settings.jwt().secret().isEmpty() && settings.jwt().jwksPath().isEmpty();
+        this.demo = settings.devMode()
+                    ? Optional.of(new DemoPage(developmentSecret ? Optional.of(DevelopmentMode.JWT_SECRET) : Optional.empty(),
+                                               mapper, clock))
+                    : Optional.empty();
         this.observe = ObserveFeature.just(
                 HealthObserver.builder()
                         .details(true)
@@ -217,6 +229,7 @@ public final class Gateway {
         HttpRouting.Builder http = HttpRouting.builder();
         webSocket.httpRouting(http);
         socketIo.httpRouting(http);
+        demo.ifPresent(page -> page.httpRouting(http));
         server.shutdownHook(false)
                 // HTTP/1.1 comes through the gateway's own selector (handshake deadline, connection cap, strict
                 // WebSocket): a protocol configuration of Helidon's would add a second selector next to it

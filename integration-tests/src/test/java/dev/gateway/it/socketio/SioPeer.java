@@ -24,9 +24,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gateway.it.support.GatewayProcess;
+import dev.gateway.it.support.NodePackages;
 import dev.gateway.protocol.event.Json;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * One real {@code socket.io-client} 4.x in a Node.js process ({@code src/test/node/sio-peer.mjs}), driven through its
@@ -34,15 +34,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * first untaken line that matches, so a test waits for events in any order without losing the others. Every wait is
  * bounded.
  * <p>
- * {@link #install()} runs {@code npm ci} once per test JVM and skips the calling test (an assumption) when Node.js or
- * npm is not installed.
+ * {@link #install()} runs {@code npm ci} once per test JVM ({@link NodePackages}) and skips the calling test (an
+ * assumption) when Node.js or npm is not installed.
  */
 final class SioPeer implements AutoCloseable {
     static final Duration TIMEOUT = Duration.ofSeconds(5);
     private static final ObjectMapper MAPPER = Json.mapper();
-    private static final Path NODE_DIR = Path.of(System.getProperty("gateway.root", ".."), "integration-tests", "src", "test",
-                                                 "node");
-    private static volatile boolean installed;
+    private static final Path NODE_DIR = NodePackages.DIR;
 
     private final String name;
     private final Process process;
@@ -61,39 +59,8 @@ final class SioPeer implements AutoCloseable {
     }
 
     /** Installs the client from package-lock.json once; skips the test when node or npm is missing. */
-    static synchronized void install() {
-        assumeTrue(runs("node", "--version"), "node is not installed: Socket.IO scenarios need Node.js and npm");
-        assumeTrue(runs("npm", "--version"), "npm is not installed: Socket.IO scenarios need Node.js and npm");
-        if (installed) {
-            return;
-        }
-        try {
-            Process npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund", "--loglevel=error")
-                    .directory(NODE_DIR.toFile()).redirectErrorStream(true).start();
-            String output = new String(npm.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!npm.waitFor(120, TimeUnit.SECONDS) || npm.exitValue() != 0) {
-                throw new IllegalStateException("npm ci failed in " + NODE_DIR + ":\n" + output);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-        installed = true;
-    }
-
-    private static boolean runs(String... command) {
-        try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            process.getInputStream().readAllBytes();
-            return process.waitFor(30, TimeUnit.SECONDS) && process.exitValue() == 0;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+    static void install() {
+        NodePackages.install();
     }
 
     /** Starts a peer process; {@link #connect} then connects it. */

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -15,12 +16,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gateway.protocol.event.FrameCodec.BadFrameException;
 
 /**
- * The Socket.IO wire format (PROTOCOL section 8): Engine.IO 4 packets over one WebSocket, carrying Socket.IO 5
- * packets of the default namespace. Text packets only; the gateway's events are JSON.
+ * The Socket.IO wire format (PROTOCOL section 8): Socket.IO 5 packets of the default namespace, carried in Engine.IO 4
+ * message packets (the Engine.IO session itself reads the Engine.IO layer). The gateway's events are JSON: binary
+ * packets are read and refused.
  * <pre>
  * Engine.IO   0{open json}  1 close  2 ping  3 pong  4&lt;socket.io packet&gt;  5 upgrade  6 noop
  * Socket.IO   0 CONNECT [/nsp,][{auth}]   1 DISCONNECT   2 EVENT [/nsp,][ackId]["name",data]
- *             3 ACK [/nsp,]ackId[data]   4 CONNECT_ERROR {"message"}   5/6 binary EVENT/ACK (unsupported)
+ *             3 ACK [/nsp,]ackId[data]   4 CONNECT_ERROR {"message"}   5/6 BINARY_EVENT/ACK N-[...] + N attachments
  *
  * client -> server   42 7 ["chat:send",{...}]        = native {"event":"chat:send","data":{...},"ack":7}
  * server -> client   42["chat:message",{...}]          = native {"event":"chat:message","data":{...}}
@@ -39,6 +41,11 @@ public final class SocketIoCodec {
     /** Socket.IO DISCONNECT of the default namespace: the server ends the session; the client does not reconnect. */
     public static final String DISCONNECT = "41";
 
+    /** Event names socket.io-client reserves for itself; an EVENT carrying one is not a valid packet. */
+    private static final Set<String> RESERVED_EVENTS = Set.of("connect", "connect_error", "disconnect", "disconnecting",
+                                                              "newListener", "removeListener");
+    /** Attachments one binary packet may announce (each one is a whole message of its own). */
+    private static final int MAX_ATTACHMENTS = 100;
     private static final ObjectNode EMPTY = JsonNodeFactory.instance.objectNode();
     private static final String NATIVE_PREFIX = "{\"event\":\"";
 
@@ -57,113 +64,162 @@ public final class SocketIoCodec {
         return mapper;
     }
 
-    /** One packet from a client. */
+    /** One Socket.IO packet from a client (the data of an Engine.IO message packet). */
     public sealed interface Packet {
-        /** Engine.IO close: the client ends the session. */
-        record Close() implements Packet {
-        }
-
-        /** Engine.IO ping (answered with a pong carrying the same payload). */
-        record Ping(String payload) implements Packet {
-        }
-
-        /** Engine.IO pong, answering the server's ping. */
-        record Pong() implements Packet {
-        }
-
-        /** Engine.IO noop or upgrade: nothing to do over a WebSocket-only session. */
-        record Noop() implements Packet {
-        }
-
-        /** Socket.IO CONNECT to a namespace, with the {@code auth} object (empty when none). */
+        /** CONNECT to a namespace, with the {@code auth} object (empty when none). */
         record Connect(String namespace, JsonNode auth) implements Packet {
         }
 
-        /** Socket.IO DISCONNECT of a namespace. */
+        /** DISCONNECT of a namespace. */
         record Disconnect(String namespace) implements Packet {
         }
 
-        /** Socket.IO EVENT of the default namespace: exactly what a native frame decodes to. */
+        /** EVENT of the default namespace: exactly what a native frame decodes to. */
         record Event(InboundFrame frame) implements Packet {
         }
 
-        /** Socket.IO ACK from the client (the gateway never asks for one: ignored). */
-        record ClientAck() implements Packet {
+        /**
+         * BINARY_EVENT or BINARY_ACK: its {@code attachments} binary messages follow; the gateway reads them and
+         * refuses the whole (its events are JSON).
+         *
+         * @param ack the ack id (an event's request for an answer, or the id a BINARY_ACK answers)
+         */
+        record Binary(String namespace, int attachments, OptionalLong ack) implements Packet {
+        }
+
+        /**
+         * A valid packet the gateway has nothing to do with: an ACK (the gateway never asks for one), a CONNECT_ERROR,
+         * or an EVENT for a namespace the client cannot have joined (Socket.IO ignores those too).
+         */
+        record Ignored(String namespace) implements Packet {
         }
     }
 
     /**
-     * Decodes one text message of a client.
+     * Thrown for text that is not a valid Socket.IO packet (unknown type, bad attachment count, payload that is not
+     * JSON or not of the type's shape, bad ack id): Socket.IO closes the connection then (PROTOCOL section 8).
+     */
+    public static final class InvalidPacketException extends RuntimeException {
+        InvalidPacketException(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /**
+     * Decodes one Socket.IO packet.
      *
-     * @throws BadFrameException {@link ErrorCode#BAD_FRAME} for anything that is not a packet this gateway serves
-     *                           (with the ack id when an EVENT carried a usable one), {@link ErrorCode#VALIDATION}
-     *                           for an EVENT whose data is not an object
+     * @throws InvalidPacketException when it is not a valid Socket.IO packet
+     * @throws BadFrameException      for a valid EVENT the gateway cannot take ({@link ErrorCode#VALIDATION} when its
+     *                                data is not an object), with its ack id
      */
     public Packet decode(String text) {
         if (text.isEmpty()) {
-            throw bad("empty packet", OptionalLong.empty());
+            throw invalid("empty packet");
         }
-        return switch (text.charAt(0)) {
-            case '1' -> new Packet.Close();
-            case '2' -> new Packet.Ping(text.substring(1));
-            case '3' -> new Packet.Pong();
-            case '5', '6' -> new Packet.Noop();
-            case '4' -> decodeSocketIo(text);
-            default -> throw bad("not an Engine.IO packet", OptionalLong.empty());
-        };
-    }
-
-    private Packet decodeSocketIo(String text) {
-        if (text.length() < 2) {
-            throw bad("empty Socket.IO packet", OptionalLong.empty());
+        char type = text.charAt(0);
+        if (type < '0' || type > '6') {
+            throw invalid("unknown packet type " + type);
         }
-        char type = text.charAt(1);
-        int at = 2;
+        int at = 1;
+        int attachments = 0;
+        if (type == '5' || type == '6') {
+            int dash = text.indexOf('-', at);
+            if (dash <= at || dash - at > 4 || !digits(text, at, dash)) {
+                throw invalid("illegal attachments");
+            }
+            attachments = Integer.parseInt(text.substring(at, dash));
+            if (attachments > MAX_ATTACHMENTS) {
+                throw invalid("more than " + MAX_ATTACHMENTS + " attachments");
+            }
+            at = dash + 1;
+        }
         String namespace = "/";
         if (at < text.length() && text.charAt(at) == '/') {
             int comma = text.indexOf(',', at);
             namespace = comma < 0 ? text.substring(at) : text.substring(at, comma);
             at = comma < 0 ? text.length() : comma + 1;
         }
+        int idEnd = at;
+        while (idEnd < text.length() && Character.isDigit(text.charAt(idEnd))) {
+            idEnd++;
+        }
+        OptionalLong ack = OptionalLong.empty();
+        if (idEnd > at) {
+            if (idEnd - at > 15) {
+                throw invalid("ack id out of range");
+            }
+            ack = OptionalLong.of(Long.parseLong(text.substring(at, idEnd)));
+        }
+        JsonNode payload = payload(text.substring(idEnd));
         return switch (type) {
-            case '0' -> new Packet.Connect(namespace, auth(text.substring(at)));
-            case '1' -> new Packet.Disconnect(namespace);
-            case '2' -> event(namespace, text, at);
-            case '3' -> new Packet.ClientAck();
-            case '5', '6' -> throw bad("binary packets are not supported; send JSON", OptionalLong.empty());
-            default -> throw bad("unknown Socket.IO packet type " + type, OptionalLong.empty());
+            case '0' -> {
+                if (payload != null && !payload.isObject()) {
+                    throw invalid("CONNECT payload must be an object");
+                }
+                yield new Packet.Connect(namespace, payload == null ? EMPTY : payload);
+            }
+            case '1' -> {
+                if (payload != null) {
+                    throw invalid("DISCONNECT has no payload");
+                }
+                yield new Packet.Disconnect(namespace);
+            }
+            case '2' -> event(namespace, eventArray(payload), ack);
+            case '3' -> {
+                requireArray(payload, "ACK");
+                yield new Packet.Ignored(namespace);
+            }
+            case '4' -> {
+                if (payload == null || !(payload.isObject() || payload.isTextual())) {
+                    throw invalid("CONNECT_ERROR payload must be an object or a string");
+                }
+                yield new Packet.Ignored(namespace);
+            }
+            case '5' -> {
+                eventArray(payload);
+                yield new Packet.Binary(namespace, attachments, ack);
+            }
+            default -> {
+                requireArray(payload, "BINARY_ACK");
+                yield new Packet.Binary(namespace, attachments, ack);
+            }
         };
     }
 
-    private JsonNode auth(String json) {
+    private JsonNode payload(String json) {
         if (json.isEmpty()) {
-            return EMPTY;
+            return null;
         }
         try {
-            JsonNode auth = mapper.readTree(json);
-            return auth != null && auth.isObject() ? auth : EMPTY;
+            JsonNode payload = mapper.readTree(json);
+            if (payload == null) {
+                throw invalid("payload is not JSON");
+            }
+            return payload;
         } catch (JsonProcessingException e) {
-            return EMPTY;
+            throw invalid("payload is not JSON");
         }
     }
 
-    private Packet.Event event(String namespace, String text, int at) {
-        int digits = at;
-        while (digits < text.length() && digits - at < 18 && Character.isDigit(text.charAt(digits))) {
-            digits++;
+    /** An EVENT's array: its first element is the event name (a string that is not reserved, or a number). */
+    private static JsonNode eventArray(JsonNode payload) {
+        requireArray(payload, "EVENT");
+        JsonNode name = payload.path(0);
+        if (!(name.isNumber() || name.isTextual() && !RESERVED_EVENTS.contains(name.asText()))) {
+            throw invalid("EVENT must start with an event name");
         }
-        OptionalLong ack = digits > at ? OptionalLong.of(Long.parseLong(text.substring(at, digits))) : OptionalLong.empty();
+        return payload;
+    }
+
+    private static void requireArray(JsonNode payload, String type) {
+        if (payload == null || !payload.isArray() || type.contains("EVENT") && payload.isEmpty()) {
+            throw invalid(type + " payload must be an array");
+        }
+    }
+
+    private Packet event(String namespace, JsonNode array, OptionalLong ack) {
         if (!namespace.equals("/")) {
-            throw bad("only the default namespace / is served", ack);
-        }
-        JsonNode array;
-        try {
-            array = mapper.readTree(text.substring(digits));
-        } catch (JsonProcessingException e) {
-            throw bad("event payload is not valid JSON", ack);
-        }
-        if (array == null || !array.isArray() || array.isEmpty() || !array.get(0).isTextual() || array.get(0).asText().isEmpty()) {
-            throw bad("event payload must be an array starting with a non-empty event name", ack);
+            return new Packet.Ignored(namespace);
         }
         JsonNode data = array.size() > 1 ? array.get(1) : null;
         if (data == null || data.isNull()) {
@@ -172,6 +228,27 @@ public final class SocketIoCodec {
             throw new BadFrameException(ErrorCode.VALIDATION, "data must be an object", ack);
         }
         return new Packet.Event(new InboundFrame(array.get(0).asText(), data, ack));
+    }
+
+    private static boolean digits(String text, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (!Character.isDigit(text.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static InvalidPacketException invalid(String message) {
+        return new InvalidPacketException(message);
+    }
+
+    /**
+     * The answer to a binary packet once its attachments are read: refused like any event the gateway does not take
+     * (its events are JSON), with the packet's ack id when it had one.
+     */
+    public BadFrameException binaryRefused(OptionalLong ack) {
+        return new BadFrameException(ErrorCode.BAD_FRAME, "binary packets are not supported; send JSON", ack);
     }
 
     /** The Engine.IO open packet, the first thing the server sends on a new session. */
@@ -274,7 +351,4 @@ public final class SocketIoCodec {
         }
     }
 
-    private static BadFrameException bad(String message, OptionalLong ack) {
-        return new BadFrameException(ErrorCode.BAD_FRAME, message, ack);
-    }
 }

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.OptionalLong;
 
 import dev.gateway.protocol.event.FrameCodec.BadFrameException;
+import dev.gateway.protocol.event.SocketIoCodec.InvalidPacketException;
 import dev.gateway.protocol.event.SocketIoCodec.Packet;
 
 import org.junit.jupiter.api.Test;
@@ -21,7 +22,7 @@ class SocketIoCodecTest {
 
     @Test
     void anEventWithAnAckIdDecodesToTheSameFrameAsItsNativeForm() {
-        Packet packet = codec.decode("427[\"chat:send\",{\"chatId\":\"c1\",\"content\":\"hi\"}]");
+        Packet packet = codec.decode("27[\"chat:send\",{\"chatId\":\"c1\",\"content\":\"hi\"}]");
 
         InboundFrame frame = ((Packet.Event) packet).frame();
         assertThat(frame, is(nativeCodec.decode("{\"event\":\"chat:send\",\"data\":{\"chatId\":\"c1\",\"content\":\"hi\"},\"ack\":7}")));
@@ -29,7 +30,7 @@ class SocketIoCodecTest {
 
     @Test
     void anEventWithoutDataDecodesToAnEmptyDataObjectAndNoAck() {
-        InboundFrame frame = ((Packet.Event) codec.decode("42[\"presence:ping\"]")).frame();
+        InboundFrame frame = ((Packet.Event) codec.decode("2[\"presence:ping\"]")).frame();
 
         assertThat(frame.event(), is("presence:ping"));
         assertThat(frame.data().size(), is(0));
@@ -38,33 +39,45 @@ class SocketIoCodecTest {
 
     @Test
     void anEventWhoseDataIsNotAnObjectIsAValidationErrorKeepingTheAckId() {
-        BadFrameException e = assertThrows(BadFrameException.class, () -> codec.decode("423[\"chat:send\",\"text\"]"));
+        BadFrameException e = assertThrows(BadFrameException.class, () -> codec.decode("23[\"chat:send\",\"text\"]"));
 
         assertThat(e.code(), is(ErrorCode.VALIDATION));
         assertThat(e.ack(), is(OptionalLong.of(3)));
     }
 
     @Test
-    void anEventThatIsNotAnArrayIsABadFrame() {
-        BadFrameException e = assertThrows(BadFrameException.class, () -> codec.decode("425{\"event\":\"x\"}"));
-
-        assertThat(e.code(), is(ErrorCode.BAD_FRAME));
-        assertThat(e.ack(), is(OptionalLong.of(5)));
+    void anEventWithAnUnknownOrNumericNameIsStillAnEventForTheGatewayToRefuse() {
+        assertThat(((Packet.Event) codec.decode("2[\"no:such\"]")).frame().event(), is("no:such"));
+        assertThat(((Packet.Event) codec.decode("2[7]")).frame().event(), is("7"));
     }
 
     @Test
-    void binaryEventsAndUnknownPacketsAreBadFrames() {
-        for (String text : List.of("451-[\"x\",{\"_placeholder\":true,\"num\":0}]", "49", "x", "", "4")) {
-            BadFrameException e = assertThrows(BadFrameException.class, () -> codec.decode(text), text);
-            assertThat(e.code(), is(ErrorCode.BAD_FRAME));
+    void textThatIsNotAValidSocketIoPacketIsInvalid() {
+        for (String text : List.of("", "abc", "9", "2", "2{}", "2[]", "2[{}]", "2abc[\"x\"]", "2[\"connect\"]",
+                                   "2[\"x\"", "1{}", "0[]", "3", "3{}", "5[\"x\"]", "5x-[\"x\"]", "51-{}",
+                                   "21234567890123456[\"x\"]", "5101-[\"x\"]")) {
+            assertThrows(InvalidPacketException.class, () -> codec.decode(text), text);
         }
     }
 
     @Test
+    void binaryPacketsAnnounceTheirAttachmentsAndKeepTheAckId() {
+        Packet.Binary event = (Packet.Binary) codec.decode("52-789[\"x\",{\"_placeholder\":true,\"num\":0},"
+                                                           + "{\"_placeholder\":true,\"num\":1}]");
+        Packet.Binary ack = (Packet.Binary) codec.decode("61-4[{\"_placeholder\":true,\"num\":0}]");
+
+        assertThat(event.attachments(), is(2));
+        assertThat(event.ack(), is(OptionalLong.of(789)));
+        assertThat(ack.attachments(), is(1));
+        assertThat(ack.ack(), is(OptionalLong.of(4)));
+        assertThat(codec.binaryRefused(OptionalLong.of(789)).code(), is(ErrorCode.BAD_FRAME));
+    }
+
+    @Test
     void connectCarriesTheNamespaceAndAuthObject() {
-        Packet.Connect root = (Packet.Connect) codec.decode("40{\"token\":\"abc\"}");
-        Packet.Connect admin = (Packet.Connect) codec.decode("40/admin,{\"token\":\"abc\"}");
-        Packet.Connect bare = (Packet.Connect) codec.decode("40");
+        Packet.Connect root = (Packet.Connect) codec.decode("0{\"token\":\"abc\"}");
+        Packet.Connect admin = (Packet.Connect) codec.decode("0/admin,{\"token\":\"abc\"}");
+        Packet.Connect bare = (Packet.Connect) codec.decode("0");
 
         assertThat(root.namespace(), is("/"));
         assertThat(root.auth().get("token").asText(), is("abc"));
@@ -73,13 +86,10 @@ class SocketIoCodecTest {
     }
 
     @Test
-    void engineIoControlPacketsDecode() {
-        assertThat(codec.decode("3"), instanceOf(Packet.Pong.class));
-        assertThat(((Packet.Ping) codec.decode("2probe")).payload(), is("probe"));
-        assertThat(codec.decode("1"), instanceOf(Packet.Close.class));
-        assertThat(codec.decode("6"), instanceOf(Packet.Noop.class));
-        assertThat(codec.decode("41"), instanceOf(Packet.Disconnect.class));
-        assertThat(codec.decode("431[]"), instanceOf(Packet.ClientAck.class));
+    void acksAndEventsOfOtherNamespacesAreValidButIgnored() {
+        assertThat(codec.decode("31[{}]"), instanceOf(Packet.Ignored.class));
+        assertThat(codec.decode("2/admin,[\"x\",{}]"), instanceOf(Packet.Ignored.class));
+        assertThat(((Packet.Disconnect) codec.decode("1/admin,")).namespace(), is("/admin"));
     }
 
     @Test

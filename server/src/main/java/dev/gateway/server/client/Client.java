@@ -21,7 +21,6 @@ public final class Client {
     private final ConnectionRecord record;
     private final Outbox outbox;
     private final TokenBucket rateLimit;
-    private final MessageAssembler assembler;
     private final Transport transport;
     private final Runnable onOverflow;
     private final Set<String> rooms = ConcurrentHashMap.newKeySet();
@@ -37,14 +36,13 @@ public final class Client {
      * @param onOverflow called when a frame does not fit in the outbox: the owner closes the client (4503)
      */
     public Client(ConnectionRecord record, Principal principal, Transport transport, Outbox outbox, TokenBucket rateLimit,
-                  MessageAssembler assembler, Runnable onOverflow, long nowMillis) {
+                  Runnable onOverflow, long nowMillis) {
         this.record = record;
         this.onOverflow = onOverflow;
         this.principal = principal;
         this.transport = transport;
         this.outbox = outbox;
         this.rateLimit = rateLimit;
-        this.assembler = assembler;
         this.lastPresencePingMillis = nowMillis;
         this.lastInboundMillis = nowMillis;
     }
@@ -100,10 +98,6 @@ public final class Client {
 
     public TokenBucket rateLimit() {
         return rateLimit;
-    }
-
-    public MessageAssembler assembler() {
-        return assembler;
     }
 
     /** Rooms this socket is in, such as {@code user:alice} or {@code chat:42}. */

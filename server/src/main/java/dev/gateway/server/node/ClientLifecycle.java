@@ -21,7 +21,6 @@ import dev.gateway.server.auth.Principal;
 import dev.gateway.server.client.Client;
 import dev.gateway.server.client.ClientHub;
 import dev.gateway.server.client.DisconnectReason;
-import dev.gateway.server.client.MessageAssembler;
 import dev.gateway.server.client.Outbox;
 import dev.gateway.server.client.TokenBucket;
 import dev.gateway.server.client.Transport;
@@ -171,7 +170,6 @@ public final class ClientLifecycle {
                                    metrics::frameOut);
         Client client = new Client(record, principal, transport, outbox,
                                    new TokenBucket(settings.rateLimitPerSecond(), RATE_LIMIT_PERSISTENCE_SECONDS, now),
-                                   new MessageAssembler(),
                                    () -> end(self[0], DisconnectReason.SLOW_CONSUMER, "slow consumer: outbound queue overflowed"),
                                    now);
         self[0] = client;

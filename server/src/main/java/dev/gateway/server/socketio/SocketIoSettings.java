@@ -10,13 +10,13 @@ import io.helidon.config.Config;
 /**
  * Settings of the Socket.IO endpoint (PROTOCOL section 8), under {@code gateway.socketio}.
  *
- * @param pingInterval   how often the server sends an Engine.IO ping ({@code SOCKETIO_PING_INTERVAL_MILLIS}, 25000,
- *                       Socket.IO's default)
- * @param pingTimeout    how long a pong may take before the session is dropped ({@code SOCKETIO_PING_TIMEOUT_MILLIS},
+ * @param pingInterval   how long after the open packet, and after each pong, the server sends an Engine.IO ping
+ *                       ({@code SOCKETIO_PING_INTERVAL_MILLIS}, 25000, Socket.IO's default)
+ * @param pingTimeout    how long a pong may take before the session is closed ({@code SOCKETIO_PING_TIMEOUT_MILLIS},
  *                       20000); told to the client in the open packet, which drops the session itself when no ping
  *                       arrives within interval + timeout
- * @param connectTimeout how long a new session may take to send its CONNECT packet (10 s; Socket.IO waits 45 s, but
- *                       an unauthenticated socket should not linger)
+ * @param connectTimeout how long a new session may take to send its CONNECT packet
+ *                       ({@code SOCKETIO_CONNECT_TIMEOUT_MILLIS}, 45000, Socket.IO's {@code connectTimeout})
  * @param maxPayload     the open packet's {@code maxPayload}: {@code MAX_FRAME_BYTES}, the largest client message
  *                       (and the largest HTTP long-polling POST body)
  * @param pollingBuffer  packets an HTTP long-polling session holds for its next GET before it is closed as a slow
@@ -29,7 +29,7 @@ public record SocketIoSettings(Duration pingInterval, Duration pingTimeout, Dura
     public static SocketIoSettings create(Config gateway) {
         return new SocketIoSettings(Duration.ofMillis(positive(gateway, "socketio.ping-interval-millis", 25_000)),
                                     Duration.ofMillis(positive(gateway, "socketio.ping-timeout-millis", 20_000)),
-                                    Duration.ofSeconds(10),
+                                    Duration.ofMillis(positive(gateway, "socketio.connect-timeout-millis", 45_000)),
                                     positive(gateway, "max-frame-bytes", 65_536),
                                     positive(gateway, "outbound-queue-frames", 1024));
     }

@@ -2,15 +2,19 @@ package dev.gateway.server.websocket;
 
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gateway.server.auth.TokenVerifier;
 import dev.gateway.server.gateway.EventRouter;
 import dev.gateway.server.node.ClientLifecycle;
+import dev.gateway.server.node.TooManyConnectionsException;
 import dev.gateway.server.observe.GatewayMetrics;
 
 import io.helidon.http.HeaderNames;
+import io.helidon.http.Headers;
+import io.helidon.http.HttpPrologue;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRouting;
@@ -22,6 +26,7 @@ import io.helidon.webserver.websocket.WsRouting;
  * 401 / 403 / 429 / 503 and JSON body of the contract, so no socket ever opens for them.
  */
 public final class WebSocketEndpoint {
+    private static final System.Logger LOG = System.getLogger(WebSocketEndpoint.class.getName());
     public static final String PATH = "/ws";
     private static final String BAD_UPGRADE = "{\"error\":\"bad_request\",\"message\":\"a WebSocket upgrade is a GET with "
             + "Connection: Upgrade, Upgrade: websocket, Sec-WebSocket-Version: 13, a Sec-WebSocket-Key and no body\"}";
@@ -47,7 +52,38 @@ public final class WebSocketEndpoint {
     }
 
     public WsRouting.Builder wsRouting() {
-        return WsRouting.builder().endpoint(PATH, () -> new GatewayWsListener(authenticator, refusals, lifecycle, router, clock));
+        return WsRouting.builder().endpoint(PATH, () -> new WsAdapter(this::upgrade));
+    }
+
+    /**
+     * Checks and registers the socket before the 101, so that every refusal (the per-user socket cap included) is an
+     * HTTP answer; the connection opens the admitted socket.
+     * <pre>
+     *  upgrade: checks, then admit (registered in Redis) ──► 101 ──► opened: open (hub, rooms, connected)
+     *     │ refused: remembered for the HTTP route (401/403/429/503)   the upgrade failed after admit:
+     *     ▼                                                            the sweeper removes the admission
+     * </pre>
+     */
+    private Optional<WsHandler> upgrade(HttpPrologue prologue, Headers headers) {
+        Handshake handshake = authenticator.check(headers, prologue.query());
+        if (handshake instanceof Handshake.Refused refused) {
+            refusals.remember(prologue, refused);
+            return Optional.empty();
+        }
+        Handshake.Accepted accepted = (Handshake.Accepted) handshake;
+        try {
+            return Optional.of(new NativeConnection(lifecycle.admit(ClientLifecycle.newSocketId(), accepted.principal(),
+                                                                    accepted.deviceId(), accepted.deviceName(),
+                                                                    accepted.userAgent(), Optional.empty()),
+                                                    lifecycle, router, clock));
+        } catch (TooManyConnectionsException e) {
+            refusals.remember(prologue, authenticator.tooManyConnections(accepted.principal().userId()));
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "event=register-failed user={0} error=\"{1}\"",
+                    accepted.principal().userId(), e.getMessage());
+            refusals.remember(prologue, authenticator.unavailable());
+        }
+        return Optional.empty();
     }
 
     public void httpRouting(HttpRouting.Builder routing) {

@@ -18,7 +18,7 @@ import io.helidon.websocket.WsSession;
  * server gets). The connection writes one frame at a time and bounds how long a write waits for another, so this
  * class only translates: text frames go out as their pre-encoded bytes, shared by every recipient; the client's single
  * {@code Outbox} writer is the only regular caller. The connection tells its listener when TCP drops, and
- * {@link #isOpen()} is its own state. Public for the Socket.IO edge, whose transport writes its packets through this one.
+ * {@link #isOpen()} is its own state. Created by {@link WsAdapter} for every connection, native or Socket.IO.
  */
 public final class WsTransport implements Transport {
     private final WebSocketConnection connection;
@@ -85,18 +85,6 @@ public final class WsTransport implements Transport {
             connection.close(code, reason);
         } catch (UncheckedIOException e) {
             throw e.getCause();
-        }
-    }
-
-    /**
-     * Sends a close frame now, from the reader thread, unless one was sent: for a client that ends its session in
-     * its own protocol (a Socket.IO close packet). A close frame from the client is answered by the connection itself.
-     */
-    public void answerClose(int code) {
-        try {
-            connection.close(code, "normal");
-        } catch (RuntimeException e) {
-            connection.abort();
         }
     }
 
