@@ -76,7 +76,7 @@ class GatewayCtlTest {
         Cli.Result result = Cli.run(Map.of("REDIS_URL", "http://example.com"), Fixture.CLOCK, "nodes");
 
         assertThat(result.exitCode(), is(2));
-        assertThat(result.errLines(), contains(startsWith("error: Redis URL must start with redis:// or rediss://")));
+        assertThat(result.errLines(), contains(startsWith("error: Redis URL must start with redis://, rediss:// or redis-sentinel://")));
     }
 
     @Test
