@@ -143,12 +143,12 @@ public final class Gateway {
         this.redis = openPool(connector, settings.redisPoolSize());
         RedisConnector subscriberConnector = connector.named("gateway-sub:" + settings.nodeId());
 
-        ConnectionStore connections = new ConnectionStore(redis, mapper);
+        ConnectionStore connections = new ConnectionStore(redis, mapper, settings.events());
         PresenceStore presenceStore = new PresenceStore(redis, mapper, connections);
         NodeStore nodes = new NodeStore(redis, mapper, connections);
         ChatStore chatStore = new ChatStore(redis, settings.chatDurability() == GatewaySettings.ChatDurability.REPLICATED
                                                    ? Optional.of(replicationWait(settings.redisTimeout()))
-                                                   : Optional.empty());
+                                                   : Optional.empty(), settings.events());
 
         this.hub = new ClientHub();
         GatewayMetrics metrics = new GatewayMetrics(Metrics.globalRegistry(), hub);
@@ -217,6 +217,7 @@ public final class Gateway {
         this.startLine = "event=started node=" + settings.nodeId() + " redis=" + endpoint.masked() + " auth=" + verifier.mode()
                 + " presence-notify=" + settings.presenceNotify().name().toLowerCase(java.util.Locale.ROOT)
                 + " chat-durability=" + settings.chatDurability().name().toLowerCase(java.util.Locale.ROOT)
+                + " events=" + (settings.events().enabled() ? "on" : "off")
                 + " dev-mode=" + settings.devMode() + " max-connections=" + connectionSettings.maxConnections()
                 + " handshake-timeout-ms=" + connectionSettings.handshakeTimeout().toMillis();
     }

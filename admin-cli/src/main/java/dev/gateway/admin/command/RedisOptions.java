@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Optional;
 
 import dev.gateway.admin.Environment;
+import dev.gateway.protocol.store.EventStream;
 import dev.gateway.protocol.store.RedisConnector;
 import dev.gateway.protocol.store.RedisEndpoint;
 
@@ -41,9 +42,20 @@ public final class RedisOptions {
         }
     }
 
-    /** A client for the endpoint; it connects on the first command, so an unreachable Redis shows up there. */
+    /**
+     * A client for the endpoint; it connects on the first command, so an unreachable Redis shows up there. The stores
+     * follow {@code EVENTS} and {@code EVENTS_MAXLEN} as the gateway does: cleaning a dead node's sockets appends
+     * their events to the event stream.
+     */
     public Stores open(Environment environment, ObjectMapper mapper) {
-        RedisConnector connector = new RedisConnector(endpoint(environment), TIMEOUT, "gatewayctl");
-        return new Stores(connector.pooledClient(CONNECTIONS), mapper);
+        RedisEndpoint endpoint = endpoint(environment);
+        EventStream events;
+        try {
+            events = EventStream.of(environment.variable("EVENTS"), environment.variable("EVENTS_MAXLEN"));
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(mixee.commandLine(), e.getMessage());
+        }
+        RedisConnector connector = new RedisConnector(endpoint, TIMEOUT, "gatewayctl");
+        return new Stores(connector.pooledClient(CONNECTIONS), mapper, events);
     }
 }

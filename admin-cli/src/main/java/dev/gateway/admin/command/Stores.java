@@ -1,6 +1,7 @@
 package dev.gateway.admin.command;
 
 import dev.gateway.protocol.store.ConnectionStore;
+import dev.gateway.protocol.store.EventStream;
 import dev.gateway.protocol.store.NodeStore;
 import dev.gateway.protocol.store.PresenceStore;
 
@@ -14,9 +15,9 @@ public final class Stores implements AutoCloseable {
     private final NodeStore nodes;
     private final PresenceStore presence;
 
-    Stores(RedisClient client, ObjectMapper mapper) {
+    Stores(RedisClient client, ObjectMapper mapper, EventStream events) {
         this.client = client;
-        this.connections = new ConnectionStore(client, mapper);
+        this.connections = new ConnectionStore(client, mapper, events);
         this.nodes = new NodeStore(client, mapper, connections);
         this.presence = new PresenceStore(client, mapper, connections);
     }

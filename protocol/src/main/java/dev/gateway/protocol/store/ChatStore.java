@@ -34,18 +34,26 @@ public final class ChatStore {
 
     private final RedisClient redis;
     private final Optional<Duration> replicationWait;
+    private final EventStream events;
 
     public ChatStore(RedisClient redis) {
         this(redis, Optional.empty());
     }
 
+    /** A store whose scripts append to the event stream as the contract's defaults say ({@link EventStream#DEFAULT}). */
+    public ChatStore(RedisClient redis, Optional<Duration> replicationWait) {
+        this(redis, replicationWait, EventStream.DEFAULT);
+    }
+
     /**
      * @param replicationWait with a value, {@link #send} also waits (Redis {@code WAIT}) this long at most for one
      *                        replica to confirm the message, and fails with {@link NotReplicatedException} otherwise
+     * @param events          whether and how the scripts append to the event stream
      */
-    public ChatStore(RedisClient redis, Optional<Duration> replicationWait) {
+    public ChatStore(RedisClient redis, Optional<Duration> replicationWait, EventStream events) {
         this.redis = redis;
         this.replicationWait = replicationWait;
+        this.events = events;
     }
 
     /**
@@ -75,10 +83,13 @@ public final class ChatStore {
     public Stored send(String chatId, String senderId, String content, String type, Optional<String> clientMsgId,
                        String createdAt, String roomMessagePrefix, String roomMessageSuffix) {
         List<String> keys = List.of(RedisKeys.chatMessages(chatId),
-                                    clientMsgId.map(id -> RedisKeys.chatClientMessage(chatId, senderId, id)).orElse(""));
+                                    clientMsgId.map(id -> RedisKeys.chatClientMessage(chatId, senderId, id)).orElse(""),
+                                    RedisKeys.EVENTS);
+        String[] event = events.chatMessage(chatId, senderId, content, type, clientMsgId, createdAt);
         List<String> args = List.of(Integer.toString(STREAM_MAXLEN), senderId, content, type, clientMsgId.orElse(""), createdAt,
                                     Long.toString(CLIENT_MSG_ID_TTL.toSeconds()),
-                                    RedisKeys.roomChannel(Rooms.chat(chatId)), roomMessagePrefix, roomMessageSuffix);
+                                    RedisKeys.roomChannel(Rooms.chat(chatId)), roomMessagePrefix, roomMessageSuffix,
+                                    events.maxLenArgument(), event[0], event[1]);
         if (replicationWait.isEmpty()) {
             return stored((List<?>) SEND.eval(redis, keys, args));
         }
@@ -107,9 +118,10 @@ public final class ChatStore {
      * socket there.
      */
     public boolean join(String socketId, String chatId, String userId, String joinedMessage) {
-        Object result = JOIN.eval(redis, List.of(RedisKeys.socketChats(socketId), RedisKeys.chatUsers(chatId)),
+        Object result = JOIN.eval(redis, List.of(RedisKeys.socketChats(socketId), RedisKeys.chatUsers(chatId), RedisKeys.EVENTS),
                                   List.of(chatId, userId, Long.toString(ConnectionStore.CONNECTION_TTL.toSeconds()),
-                                          RedisKeys.roomChannel(Rooms.chat(chatId)), joinedMessage));
+                                          RedisKeys.roomChannel(Rooms.chat(chatId)), joinedMessage,
+                                          events.maxLenArgument(), events.chatUser(chatId, userId)));
         return Long.valueOf(1).equals(result);
     }
 
@@ -134,8 +146,9 @@ public final class ChatStore {
         try (Pipeline pipeline = redis.pipelined()) {
             JOIN.prepare(pipeline);
             for (Membership m : memberships) {
-                JOIN.eval(pipeline, List.of(RedisKeys.socketChats(m.socketId()), RedisKeys.chatUsers(m.chatId())),
-                          List.of(m.chatId(), m.userId(), Long.toString(ConnectionStore.CONNECTION_TTL.toSeconds()), "", ""));
+                JOIN.eval(pipeline, List.of(RedisKeys.socketChats(m.socketId()), RedisKeys.chatUsers(m.chatId()), RedisKeys.EVENTS),
+                          List.of(m.chatId(), m.userId(), Long.toString(ConnectionStore.CONNECTION_TTL.toSeconds()), "", "",
+                                  "0", ""));
             }
             pipeline.sync();
         }
@@ -143,8 +156,9 @@ public final class ChatStore {
 
     /** Records that a socket left a chat; publishes {@code leftMessage} when it was the user's last socket there. */
     public boolean leave(String socketId, String chatId, String userId, String leftMessage) {
-        Object result = LEAVE.eval(redis, List.of(RedisKeys.socketChats(socketId), RedisKeys.chatUsers(chatId)),
-                                   List.of(chatId, userId, RedisKeys.roomChannel(Rooms.chat(chatId)), leftMessage));
+        Object result = LEAVE.eval(redis, List.of(RedisKeys.socketChats(socketId), RedisKeys.chatUsers(chatId), RedisKeys.EVENTS),
+                                   List.of(chatId, userId, RedisKeys.roomChannel(Rooms.chat(chatId)), leftMessage,
+                                           events.maxLenArgument(), events.chatUser(chatId, userId)));
         return Long.valueOf(1).equals(result);
     }
 

@@ -47,11 +47,24 @@ public final class ConnectionStore {
     private final RedisClient redis;
     private final ObjectMapper mapper;
     private final FrameCodec codec;
+    private final EventStream events;
 
+    /** A directory whose scripts append to the event stream as the contract's defaults say ({@link EventStream#DEFAULT}). */
     public ConnectionStore(RedisClient redis, ObjectMapper mapper) {
+        this(redis, mapper, EventStream.DEFAULT);
+    }
+
+    /** @param events whether and how the scripts append to the event stream ({@code EVENTS}, {@code EVENTS_MAXLEN}) */
+    public ConnectionStore(RedisClient redis, ObjectMapper mapper, EventStream events) {
         this.redis = redis;
         this.mapper = mapper;
         this.codec = new FrameCodec(mapper);
+        this.events = events;
+    }
+
+    /** The event stream settings the scripts of this directory (and of the stores built on it) follow. */
+    public EventStream events() {
+        return events;
     }
 
     /** What {@link #unregister} found. */
@@ -131,8 +144,17 @@ public final class ConnectionStore {
      * Redis: the chat set is read first, and the script gets every name and frame for those chats finished, and
      * changes nothing unless the set still holds exactly them (else it is read again).
      */
+    public Removal unregister(ConnectionRecord connection, String reason, EventStream.Closure closure, Instant now) {
+        return remove(connection, Optional.of(reason), closure, now);
+    }
+
+    /**
+     * {@link #unregister(ConnectionRecord, String, EventStream.Closure, Instant)} for a socket that no process holds
+     * any more (its node died, or restarted without it): its {@code socket.closed} entry says
+     * {@link EventStream.Closure#NODE_DEAD}.
+     */
     public Removal unregister(ConnectionRecord connection, String reason, Instant now) {
-        return remove(connection, Optional.of(reason), now);
+        return unregister(connection, reason, EventStream.Closure.NODE_DEAD, now);
     }
 
     /**
@@ -140,16 +162,16 @@ public final class ConnectionStore {
      * after the node had removed it (and told everyone) on the old master.
      */
     public Removal unregisterSilently(ConnectionRecord connection) {
-        return remove(connection, Optional.empty(), Instant.EPOCH);
+        return remove(connection, Optional.empty(), EventStream.Closure.NODE_DEAD, Instant.EPOCH);
     }
 
-    /** @param reason the offline reason to publish (as of {@code now}), or empty to publish nothing */
-    private Removal remove(ConnectionRecord connection, Optional<String> reason, Instant now) {
+    /** @param reason the offline reason to publish (as of {@code now}), or empty to publish (and append) nothing */
+    private Removal remove(ConnectionRecord connection, Optional<String> reason, EventStream.Closure closure, Instant now) {
         String chatsKey = RedisKeys.socketChats(connection.socketId());
         for (int attempt = 1; ; attempt++) {
             List<String> chatIds = List.copyOf(redis.smembers(chatsKey));
             Object result = UNREGISTER.eval(redis, unregisterKeys(connection, chatIds),
-                                            unregisterArgs(connection, chatIds, reason, now));
+                                            unregisterArgs(connection, chatIds, reason, closure, now));
             long code = result instanceof Long l ? l : 0;
             if (code >= 0) {
                 return code == 2 ? Removal.WENT_OFFLINE : code == 1 ? Removal.REMOVED : Removal.NOT_FOUND;
@@ -287,11 +309,12 @@ public final class ConnectionStore {
                        RedisKeys.presence(c.userId()),
                        RedisKeys.PRESENCE_ONLINE,
                        RedisKeys.nodeConnections(c.serverId()),
-                       RedisKeys.NODES);
+                       RedisKeys.NODES,
+                       RedisKeys.EVENTS);
     }
 
     private static List<String> unregisterKeys(ConnectionRecord c, List<String> chatIds) {
-        List<String> keys = new ArrayList<>(7 + chatIds.size());
+        List<String> keys = new ArrayList<>(8 + chatIds.size());
         keys.add(RedisKeys.connection(c.socketId()));
         keys.add(RedisKeys.userConnections(c.userId()));
         keys.add(RedisKeys.deviceConnections(c.userId(), c.deviceId()));
@@ -299,25 +322,31 @@ public final class ConnectionStore {
         keys.add(RedisKeys.PRESENCE_ONLINE);
         keys.add(RedisKeys.nodeConnections(c.serverId()));
         keys.add(RedisKeys.socketChats(c.socketId()));
+        keys.add(RedisKeys.EVENTS);
         for (String chatId : chatIds) {
             keys.add(RedisKeys.chatUsers(chatId));
         }
         return keys;
     }
 
-    private List<String> unregisterArgs(ConnectionRecord c, List<String> chatIds, Optional<String> reason, Instant now) {
+    private List<String> unregisterArgs(ConnectionRecord c, List<String> chatIds, Optional<String> reason,
+                                        EventStream.Closure closure, Instant now) {
         List<String> rooms = chatIds.stream().map(Rooms::chat).toList();
-        List<String> args = new ArrayList<>(5 + 3 * chatIds.size());
+        List<String> args = new ArrayList<>(8 + 4 * chatIds.size());
         args.add(c.socketId());
         args.add(c.userId());
         args.add(reason.isPresent() ? RedisKeys.PRESENCE_CHANNEL : "");
         args.add(reason.map(r -> json(PresenceChange.offline(c.userId(), now.toString(), r, rooms))).orElse(""));
         args.add(Integer.toString(chatIds.size()));
+        args.add(events.maxLenArgument());
+        args.add(reason.isPresent() ? events.socketClosed(c, closure, now) : "");
+        args.add(reason.map(r -> events.userOffline(c.userId(), now, r)).orElse(""));
         for (int i = 0; i < chatIds.size(); i++) {
             args.add(chatIds.get(i));
             args.add(reason.isPresent() ? RedisKeys.roomChannel(rooms.get(i)) : "");
             args.add(reason.isPresent() ? RoomMessage.toAll(codec.encode(new ServerEvent.UserLeft(chatIds.get(i), c.userId()))).encode()
                                         : "");
+            args.add(reason.isPresent() ? events.chatUser(chatIds.get(i), c.userId()) : "");
         }
         return args;
     }
@@ -335,7 +364,10 @@ public final class ConnectionStore {
                        c.serverId(),
                        announce ? RedisKeys.PRESENCE_CHANNEL : "",
                        json(PresenceChange.online(c.userId(), now.toString())),
-                       Integer.toString(maxSocketsPerUser));
+                       Integer.toString(maxSocketsPerUser),
+                       events.maxLenArgument(),
+                       announce ? events.socketOpened(c, now) : "",
+                       announce ? events.userOnline(c.userId(), now, c.serverId()) : "");
     }
 
     String json(Object value) {

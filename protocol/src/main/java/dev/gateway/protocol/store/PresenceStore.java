@@ -74,11 +74,14 @@ public final class PresenceStore {
     public int expireLapsed(Instant now, Duration presenceTtl) {
         long newestLapsed = now.minus(presenceTtl).toEpochMilli();
         int expired = 0;
+        EventStream events = connections.events();
         for (String userId : redis.zrangeByScore(RedisKeys.PRESENCE_ONLINE, Double.NEGATIVE_INFINITY, newestLapsed, 0, CHUNK)) {
             String offline = connections.json(PresenceChange.offline(userId, now.toString(), PresenceChange.EXPIRED, List.of()));
             Object result = EXPIRE_USER.eval(redis,
-                                             List.of(RedisKeys.presence(userId), RedisKeys.PRESENCE_ONLINE),
-                                             List.of(userId, Long.toString(newestLapsed), RedisKeys.PRESENCE_CHANNEL, offline));
+                                             List.of(RedisKeys.presence(userId), RedisKeys.PRESENCE_ONLINE, RedisKeys.EVENTS),
+                                             List.of(userId, Long.toString(newestLapsed), RedisKeys.PRESENCE_CHANNEL, offline,
+                                                     events.maxLenArgument(),
+                                                     events.userOffline(userId, now, PresenceChange.EXPIRED)));
             if (Long.valueOf(1).equals(result)) {
                 expired++;
             }

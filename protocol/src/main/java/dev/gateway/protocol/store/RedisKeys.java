@@ -20,6 +20,11 @@ public final class RedisKeys {
     public static final String NODES = "ws:nodes";
     /** Channel that carries {@link PresenceChange} messages to every node. */
     public static final String PRESENCE_CHANNEL = "gw:presence";
+    /**
+     * Stream: the event stream for backend workers (PROTOCOL section 10), fields {@code type} and {@code data}
+     * ({@link EventStream}).
+     */
+    public static final String EVENTS = "gw:events";
 
     private static final String CONNECTION_PREFIX = "ws:connection:";
     private static final String NODE_PREFIX = "ws:node:";

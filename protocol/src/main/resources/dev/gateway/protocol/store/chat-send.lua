@@ -1,10 +1,12 @@
 -- Stores one chat message and publishes it to the chat's room channel, in one step: Redis runs one script at a time,
 -- so every node receives a room's messages in the order they were stored (the order of their stream ids), whichever
 -- node accepted them. A repeated clientMsgId from the same user (within the key's TTL) returns the first messageId
--- and publishes nothing.
+-- and publishes nothing. A stored message is appended to the event stream (chat.message) in the same step, a repeat
+-- never.
 --
 -- KEYS[1] chat:{chatId}:messages
 -- KEYS[2] chat:{chatId}:client-msg:{userId}:{clientMsgId}   ('' when the message has no clientMsgId)
+-- KEYS[3] gw:events, the event stream
 -- ARGV[1] approximate MAXLEN of the stream
 -- ARGV[2] senderId
 -- ARGV[3] content
@@ -15,6 +17,9 @@
 -- ARGV[8] room channel (gw:room:chat:{chatId})
 -- ARGV[9] frame prefix: the room message after its header ('\n' then the frame) up to the message id
 -- ARGV[10] frame suffix: the rest of the room message after the message id
+-- ARGV[11] approximate MAXLEN of the event stream, or 0 when it is off
+-- ARGV[12] chat.message data prefix: the JSON up to the message id
+-- ARGV[13] chat.message data suffix: the JSON after the message id
 -- Returns {messageId, createdAt, 1} for a new message, {messageId, createdAt, 0} for a repeat.
 if KEYS[2] ~= '' then
     local first = redis.call('GET', KEYS[2])
@@ -41,4 +46,8 @@ if KEYS[2] ~= '' then
 end
 -- the header line 'm:{id}' (RoomMessage.stored) lets nodes order and deduplicate without reading the frame
 redis.call('PUBLISH', ARGV[8], 'm:' .. id .. ARGV[9] .. id .. ARGV[10])
+-- a repeat returned above: only a stored message reaches the event stream
+if ARGV[11] ~= '0' then
+    redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[11], '*', 'type', 'chat.message', 'data', ARGV[12] .. id .. ARGV[13])
+end
 return {id, ARGV[6], 1}

@@ -124,7 +124,8 @@ class ConnectionStoreTest {
 
         assertThat(redis.keys("*"), is(Set.of("ws:connection:s1", "ws:user:alice:connections",
                                               "ws:user:alice:device:laptop:connections", "presence:user:alice",
-                                              "presence:online", "ws:node:node-a:connections", "ws:nodes")));
+                                              "presence:online", "ws:node:node-a:connections", "ws:nodes",
+                                              RedisKeys.EVENTS)));
     }
 
     @Test
@@ -364,7 +365,7 @@ class ConnectionStoreTest {
 
         store.unregister(s1, PresenceChange.DISCONNECTED, NOW);
 
-        assertThat(redis.keys("*"), is(Set.of("ws:nodes")));
+        assertThat(redis.keys("*"), is(Set.of("ws:nodes", RedisKeys.EVENTS)));
     }
 
     @Test

@@ -113,7 +113,7 @@ class EscapedKeysTest {
         assertThat(redis.keys("*"), is(Set.of("ws:connection:s1", "ws:user:google-oauth2%3A123:connections",
                                               "ws:user:google-oauth2%3A123:device:dev%3A1:connections",
                                               "presence:user:google-oauth2%3A123", "presence:online",
-                                              "ws:node:node%3Aa:connections", "ws:nodes")));
+                                              "ws:node:node%3Aa:connections", "ws:nodes", RedisKeys.EVENTS)));
     }
 
     @Test
@@ -150,7 +150,7 @@ class EscapedKeysTest {
             assertThat(offline.reason(), is("expired"));
             assertThat(offline.rooms(), contains("chat:dm%3Aalice%3Abob"));
         }
-        assertThat(redis.keys("*"), is(Set.of("ws:nodes")));
+        assertThat(redis.keys("*"), is(Set.of("ws:nodes", RedisKeys.EVENTS)));
     }
 
     @Test
@@ -163,13 +163,14 @@ class EscapedKeysTest {
         // as a caller that read the chat set before the join: no chats given
         Object result = LuaScript.load("unregister.lua").eval(redis,
                 List.of("ws:connection:s1", "ws:user:alice:connections", "ws:user:alice:device:laptop:connections",
-                        "presence:user:alice", "presence:online", "ws:node:node-a:connections", "ws:connection-chats:s1"),
-                List.of("s1", "alice", RedisKeys.PRESENCE_CHANNEL, "{}", "0"));
+                        "presence:user:alice", "presence:online", "ws:node:node-a:connections", "ws:connection-chats:s1",
+                        RedisKeys.EVENTS),
+                List.of("s1", "alice", RedisKeys.PRESENCE_CHANNEL, "{}", "0", "0", "", ""));
 
         assertThat(result, is(-1L));
         assertThat(redis.keys("*"), is(before));
         assertThat(connections.unregister(alice, PresenceChange.DISCONNECTED, NOW), is(ConnectionStore.Removal.WENT_OFFLINE));
-        assertThat(redis.keys("*"), is(Set.of("ws:nodes")));
+        assertThat(redis.keys("*"), is(Set.of("ws:nodes", RedisKeys.EVENTS)));
     }
 
     @Test

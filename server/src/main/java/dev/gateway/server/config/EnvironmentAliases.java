@@ -35,6 +35,8 @@ public final class EnvironmentAliases {
             Map.entry("PRESENCE_NOTIFY", "gateway.presence-notify"),
             Map.entry("CHAT_MEMBERSHIP", "gateway.chat-membership"),
             Map.entry("CHAT_DURABILITY", "gateway.chat-durability"),
+            Map.entry("EVENTS", "gateway.events"),
+            Map.entry("EVENTS_MAXLEN", "gateway.events-maxlen"),
             Map.entry("NODE_HEARTBEAT_SECONDS", "gateway.node-heartbeat-seconds"),
             Map.entry("NODE_TTL_SECONDS", "gateway.node-ttl-seconds"),
             Map.entry("MAX_CHATS_PER_SOCKET", "gateway.max-chats-per-socket"),

@@ -10,6 +10,8 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
+import dev.gateway.protocol.store.EventStream;
+
 import io.helidon.config.Config;
 
 /**
@@ -32,6 +34,7 @@ import io.helidon.config.Config;
  * @param presenceNotify      who hears about presence changes
  * @param chatMembership      who may join a chat
  * @param chatDurability      when a chat message counts as accepted
+ * @param events              whether and how the event stream {@code gw:events} is written
  * @param nodeHeartbeat       how often this node rewrites its {@code ws:node} record
  * @param nodeTtl             TTL of the {@code ws:node} record
  * @param maxChatsPerSocket   chats one socket may have joined at once
@@ -55,6 +58,7 @@ public record GatewaySettings(String nodeId,
                               PresenceNotify presenceNotify,
                               ChatMembership chatMembership,
                               ChatDurability chatDurability,
+                              EventStream events,
                               Duration nodeHeartbeat,
                               Duration nodeTtl,
                               int maxChatsPerSocket,
@@ -133,11 +137,20 @@ public record GatewaySettings(String nodeId,
                                    choice(gateway, "presence-notify", PresenceNotify.class),
                                    choice(gateway, "chat-membership", ChatMembership.class),
                                    choice(gateway, "chat-durability", ChatDurability.class),
+                                   events(gateway),
                                    nodeHeartbeat,
                                    nodeTtl,
                                    positive(gateway, "max-chats-per-socket"),
                                    positive(gateway, "max-presence-subscriptions-per-socket"),
                                    positive(gateway, "max-sockets-per-user"));
+    }
+
+    private static EventStream events(Config gateway) {
+        try {
+            return EventStream.of(text(gateway.get("events")), text(gateway.get("events-maxlen")));
+        } catch (IllegalArgumentException e) {
+            throw new StartupException(e.getMessage());
+        }
     }
 
     private static Optional<String> text(Config node) {

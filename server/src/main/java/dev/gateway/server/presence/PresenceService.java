@@ -17,6 +17,7 @@ import dev.gateway.protocol.event.ProtocolException;
 import dev.gateway.protocol.store.ConnectionRecord;
 import dev.gateway.protocol.store.ConnectionStore;
 import dev.gateway.protocol.store.ConnectionStore.Registration;
+import dev.gateway.protocol.store.EventStream;
 import dev.gateway.protocol.store.PresenceEntry;
 import dev.gateway.protocol.store.PresenceStore;
 import dev.gateway.server.client.Client;
@@ -314,7 +315,10 @@ public final class PresenceService {
     }
 
     private void removeNow(PendingRemoval removal) {
-        metrics.redis(() -> connections.unregister(removal.record(), removal.reason().presenceReason(), clock.instant()));
+        DisconnectReason reason = removal.reason();
+        metrics.redis(() -> connections.unregister(removal.record(), reason.presenceReason(),
+                                                   new EventStream.Closure(reason.closeCode().code(), reason.tag()),
+                                                   clock.instant()));
         registered.remove(removal.record().socketId());
     }
 
