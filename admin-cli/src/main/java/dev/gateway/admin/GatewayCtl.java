@@ -15,6 +15,7 @@ import dev.gateway.admin.command.ConnectionsCommand;
 import dev.gateway.admin.command.DevicesCommand;
 import dev.gateway.admin.command.DisconnectCommand;
 import dev.gateway.admin.command.EmitCommand;
+import dev.gateway.admin.command.EventsCommand;
 import dev.gateway.admin.command.NodesCommand;
 import dev.gateway.admin.command.OnlineCommand;
 import dev.gateway.admin.command.OutputOptions;
@@ -47,10 +48,10 @@ import redis.clients.jedis.exceptions.JedisConnectionException;
          scope = ScopeType.INHERIT,
          mixinStandardHelpOptions = true,
          versionProvider = GatewayCtl.Version.class,
-         description = "Lists the gateway's connections, devices, online users and nodes, and disconnects sockets,"
-                 + " through the Redis the gateway nodes share.",
+         description = "Lists the gateway's connections, devices, online users and nodes, disconnects sockets and"
+                 + " prints the event stream, through the Redis the gateway nodes share.",
          subcommands = {ConnectionsCommand.class, DevicesCommand.class, OnlineCommand.class, ShowCommand.class,
-                        NodesCommand.class, DisconnectCommand.class, EmitCommand.class, TokenCommand.class,
+                        NodesCommand.class, DisconnectCommand.class, EmitCommand.class, EventsCommand.class, TokenCommand.class,
                         CompletionCommand.class},
          exitCodeListHeading = "%nExit codes:%n",
          exitCodeList = {ExitCodes.HELP_OK, ExitCodes.HELP_NOTHING_MATCHED, ExitCodes.HELP_USAGE,
@@ -58,7 +59,8 @@ import redis.clients.jedis.exceptions.JedisConnectionException;
          footerHeading = "%nExample:%n",
          footer = {"  export REDIS_URL=redis://redis.internal:6379",
                    "  gatewayctl connections --user alice",
-                   "  gatewayctl disconnect --user alice --device phone -o json"})
+                   "  gatewayctl disconnect --user alice --device phone -o json",
+                   "  gatewayctl events --type chat.message --follow"})
 public final class GatewayCtl implements Callable<Integer> {
     @Mixin
     private RedisOptions redis;
