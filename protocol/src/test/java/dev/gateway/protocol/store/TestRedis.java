@@ -66,7 +66,7 @@ public final class TestRedis implements BeforeAllCallback, AfterAllCallback, Bef
         return ChannelRecorder.start(port, channels);
     }
 
-    private static int freePort() {
+    static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             socket.setReuseAddress(true);
             return socket.getLocalPort();
