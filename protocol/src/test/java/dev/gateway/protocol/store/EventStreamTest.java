@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import redis.clients.jedis.Protocol;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.resps.StreamEntry;
 
@@ -227,6 +228,37 @@ class EventStreamTest {
 
         // MAXLEN ~ trims whole macro nodes (100 entries each by default): about 100, never the 1000 written
         assertThat(redis.xlen(RedisKeys.EVENTS), lessThan(300L));
+    }
+
+    @Test
+    void theStreamCostsNoRoundTripOnlyAnXaddInsideTheScripts() {
+        for (EventStream events : List.of(EventStream.OFF, EventStream.DEFAULT)) {
+            use(events);
+            redis.flushAll();
+            ConnectionRecord s1 = socket("s1", "alice");
+            connections.register(registration(s1), PRESENCE_TTL, NOW, true); // loads the script: EVAL once, then EVALSHA
+            redis.sendCommand(Protocol.Command.CONFIG, "RESETSTAT");
+
+            connections.register(registration(socket("s2", "bob")), PRESENCE_TTL, NOW, true);
+            chats.send("c1", "bob", "hi", "text", Optional.empty(), NOW.toString(), "", "");
+
+            Map<String, Long> calls = commandCalls();
+            assertThat(events + ": scripts run", calls.getOrDefault("evalsha", 0L) + calls.getOrDefault("eval", 0L), is(2L));
+            // the chat stream's XADD, plus socket.opened, user.online and chat.message when on
+            assertThat(events + ": XADD", calls.getOrDefault("xadd", 0L), is(events.enabled() ? 4L : 1L));
+        }
+    }
+
+    private Map<String, Long> commandCalls() {
+        Map<String, Long> calls = new java.util.HashMap<>();
+        for (String line : redis.info("commandstats").split("\r?\n")) {
+            if (line.startsWith("cmdstat_")) {
+                String name = line.substring("cmdstat_".length(), line.indexOf(':'));
+                String value = line.substring(line.indexOf("calls=") + "calls=".length());
+                calls.put(name, Long.parseLong(value.substring(0, value.indexOf(','))));
+            }
+        }
+        return calls;
     }
 
     @Test
