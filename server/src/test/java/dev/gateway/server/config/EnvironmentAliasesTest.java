@@ -77,7 +77,9 @@ class EnvironmentAliasesTest {
             "PRESENCE_NOTIFY, gateway.presence-notify",
             "CHAT_MEMBERSHIP, gateway.chat-membership",
             "NODE_HEARTBEAT_SECONDS, gateway.node-heartbeat-seconds",
-            "NODE_TTL_SECONDS, gateway.node-ttl-seconds"})
+            "NODE_TTL_SECONDS, gateway.node-ttl-seconds",
+            "EVENTS, gateway.events",
+            "EVENTS_MAXLEN, gateway.events-maxlen"})
     void eachContractVariableOverridesItsKey(String variable, String key) {
         assertThat(EnvironmentAliases.load(Map.of(variable, "given")).get(key).asString().get(), is("given"));
     }
@@ -93,7 +95,9 @@ class EnvironmentAliasesTest {
             "gateway.presence-notify, interested",
             "gateway.chat-membership, open",
             "gateway.node-heartbeat-seconds, 5",
-            "gateway.node-ttl-seconds, 15"})
+            "gateway.node-ttl-seconds, 15",
+            "gateway.events, on",
+            "gateway.events-maxlen, 100000"})
     void otherwiseTheDefaultsOfApplicationYamlApply(String key, String value) {
         assertThat(EnvironmentAliases.load(Map.of()).get(key).asString().get(), is(value));
     }

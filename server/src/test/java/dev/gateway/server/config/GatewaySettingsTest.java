@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import dev.gateway.protocol.store.EventStream;
 import dev.gateway.server.config.GatewaySettings.ChatMembership;
 import dev.gateway.server.config.GatewaySettings.PresenceNotify;
 
@@ -177,6 +178,32 @@ class GatewaySettingsTest {
         StartupException e = assertThrows(StartupException.class, () -> settings(Map.of("CHAT_MEMBERSHIP", "closed")));
 
         assertThat(e.getMessage(), is("CHAT_MEMBERSHIP must be one of [open, redis], got 'closed'"));
+    }
+
+    @Test
+    void withoutEnvironmentTheEventStreamIsOnWithTheContractsLength() {
+        assertThat(settings(Map.of()).events(), is(new EventStream(true, 100_000)));
+    }
+
+    @Test
+    void eventsOffAndItsLengthComeFromTheEnvironment() {
+        assertThat(settings(Map.of("EVENTS", "off", "EVENTS_MAXLEN", "5000")).events(), is(new EventStream(false, 5000)));
+        assertThat(settings(Map.of("EVENTS", "ON")).events().enabled(), is(true));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0", "-1", "many", "1.5"})
+    void anEventsMaxlenThatIsNotAPositiveIntegerIsRefused(String value) {
+        StartupException e = assertThrows(StartupException.class, () -> settings(Map.of("EVENTS_MAXLEN", value)));
+
+        assertThat(e.getMessage(), is("EVENTS_MAXLEN must be a positive integer, got '" + value + "'"));
+    }
+
+    @Test
+    void anUnknownEventsValueIsRefusedWithTheChoices() {
+        StartupException e = assertThrows(StartupException.class, () -> settings(Map.of("EVENTS", "sometimes")));
+
+        assertThat(e.getMessage(), is("EVENTS must be on or off, got 'sometimes'"));
     }
 
     @Test
