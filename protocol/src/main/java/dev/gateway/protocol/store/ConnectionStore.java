@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 import dev.gateway.protocol.event.FrameCodec;
 import dev.gateway.protocol.event.ServerEvent;
@@ -99,8 +100,35 @@ public final class ConnectionStore {
      */
     public Registered register(Registration registration, Duration presenceTtl, Instant now, boolean announce,
                                int maxSocketsPerUser) {
-        Object result = REGISTER.eval(redis, registerKeys(registration.connection()),
-                                      registerArgs(registration, presenceTtl, now, announce, maxSocketsPerUser));
+        return registered(REGISTER.eval(redis, registerKeys(registration.connection()),
+                                        registerArgs(registration, presenceTtl, now, announce, maxSocketsPerUser)));
+    }
+
+    /**
+     * Registers several new sockets in one pipelined round trip, each exactly as
+     * {@link #register(Registration, Duration, Instant, boolean, int)} would (its own script call, its own cap check).
+     *
+     * @return per registration, in order: its outcome, or (when called) the failure of that one script call
+     */
+    public List<Supplier<Registered>> registerEach(List<Registration> registrations, Duration presenceTtl, Instant now,
+                                                   boolean announce, int maxSocketsPerUser) {
+        List<Response<Object>> responses = new ArrayList<>(registrations.size());
+        try (Pipeline pipeline = redis.pipelined()) {
+            REGISTER.prepare(pipeline);
+            for (Registration registration : registrations) {
+                responses.add(REGISTER.eval(pipeline, registerKeys(registration.connection()),
+                                            registerArgs(registration, presenceTtl, now, announce, maxSocketsPerUser)));
+            }
+            pipeline.sync();
+        }
+        List<Supplier<Registered>> outcomes = new ArrayList<>(responses.size());
+        for (Response<Object> response : responses) {
+            outcomes.add(() -> registered(response.get()));
+        }
+        return outcomes;
+    }
+
+    private static Registered registered(Object result) {
         long code = result instanceof Long l ? l : 0;
         return code < 0 ? Registered.OVER_USER_CAP : code == 1 ? Registered.WENT_ONLINE : Registered.ADDED;
     }

@@ -54,6 +54,7 @@ public final class PresenceService {
     private final GatewayMetrics metrics;
     private final Clock clock;
     private final Runnable verifyRedis;
+    private final RegistrationBatcher registrations;
     private final Set<Client> pinged = ConcurrentHashMap.newKeySet();
     private final ConcurrentLinkedQueue<PendingRemoval> pendingRemovals = new ConcurrentLinkedQueue<>();
     /** Sockets this node registered and has not removed yet (admitted, live, or with their removal pending). */
@@ -67,6 +68,8 @@ public final class PresenceService {
     public PresenceService(ConnectionStore connections, PresenceStore presence, PresenceInterest interest, ClientHub hub,
                            GatewaySettings settings, GatewayMetrics metrics, Runnable verifyRedis, Clock clock) {
         this.verifyRedis = verifyRedis;
+        this.registrations = new RegistrationBatcher(batch -> metrics.redis(
+                () -> connections.registerEach(batch, settings.presenceTtl(), clock.instant(), true, settings.maxSocketsPerUser())));
         this.connections = connections;
         this.presence = presence;
         this.interest = interest;
@@ -78,15 +81,14 @@ public final class PresenceService {
 
     /**
      * Registers a new socket within {@code MAX_SOCKETS_PER_USER}; publishes {@code presence:online} when it is its
-     * user's first.
+     * user's first. Concurrent registrations share round trips ({@link RegistrationBatcher}).
      */
     public ConnectionStore.Registered register(ConnectionRecord record) {
         Instant now = clock.instant();
         registered.add(record.socketId());
         try {
             try {
-                return metrics.redis(() -> connections.register(registration(record, now), settings.presenceTtl(), now, true,
-                                                                settings.maxSocketsPerUser()));
+                return registrations.register(registration(record, now));
             } catch (JedisConnectionException e) {
                 if (timedOut(e)) {
                     throw e;
@@ -94,8 +96,7 @@ public final class PresenceService {
                 // a pooled connection that died with a Redis restart the node has not noticed yet: check now (which
                 // drops the dead connections and recovers) and try once more; registering twice publishes once
                 verifyRedis.run();
-                return metrics.redis(() -> connections.register(registration(record, now), settings.presenceTtl(), now, true,
-                                                                settings.maxSocketsPerUser()));
+                return registrations.register(registration(record, now));
             }
         } catch (RuntimeException e) {
             registered.remove(record.socketId());
