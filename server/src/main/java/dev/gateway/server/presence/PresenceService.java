@@ -69,7 +69,8 @@ public final class PresenceService {
                            GatewaySettings settings, GatewayMetrics metrics, Runnable verifyRedis, Clock clock) {
         this.verifyRedis = verifyRedis;
         this.registrations = new RegistrationBatcher(batch -> metrics.redis(
-                () -> connections.registerEach(batch, settings.presenceTtl(), clock.instant(), true, settings.maxSocketsPerUser())));
+                () -> connections.registerEach(batch, settings.presenceTtl(), clock.instant(), true, settings.maxSocketsPerUser(),
+                                               settings.presenceNotify() != PresenceNotify.ALL)));
         this.connections = connections;
         this.presence = presence;
         this.interest = interest;
@@ -81,9 +82,10 @@ public final class PresenceService {
 
     /**
      * Registers a new socket within {@code MAX_SOCKETS_PER_USER}; publishes {@code presence:online} when it is its
-     * user's first. Concurrent registrations share round trips ({@link RegistrationBatcher}).
+     * user's first. Concurrent registrations share round trips ({@link RegistrationBatcher}); the user's contacts
+     * come back with it, for {@link #followContacts}.
      */
-    public ConnectionStore.Registered register(ConnectionRecord record) {
+    public ConnectionStore.NewSocket register(ConnectionRecord record) {
         Instant now = clock.instant();
         registered.add(record.socketId());
         try {
@@ -125,7 +127,7 @@ public final class PresenceService {
      * Makes the socket follow its user's contacts and returns the online users it may see: those contacts, or
      * with {@code PRESENCE_NOTIFY=all} everyone, never the user themself, at most {@link #BULK_ONLINE_CAP}.
      */
-    public List<String> followContacts(Client client) {
+    public List<String> followContacts(Client client, Set<String> contactsOfUser) {
         if (settings.presenceNotify() == PresenceNotify.ALL) {
             List<String> users = new ArrayList<>();
             for (PresenceStore.OnlineUser user : metrics.redis(() -> presence.online(BULK_ONLINE_CAP + 1))) {
@@ -135,7 +137,7 @@ public final class PresenceService {
             }
             return users;
         }
-        Set<String> contacts = metrics.redis(() -> presence.contacts(client.userId()));
+        Set<String> contacts = new LinkedHashSet<>(contactsOfUser);
         contacts.remove(client.userId());
         int cap = settings.maxPresenceSubscriptionsPerSocket();
         List<String> followed = new ArrayList<>(Math.min(contacts.size(), cap));

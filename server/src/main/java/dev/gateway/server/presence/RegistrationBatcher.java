@@ -9,13 +9,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
-import dev.gateway.protocol.store.ConnectionStore.Registered;
+import dev.gateway.protocol.store.ConnectionStore.NewSocket;
 import dev.gateway.protocol.store.ConnectionStore.Registration;
 
 /**
  * Registrations of new sockets, written to Redis in batches: a handshake hands its registration over and waits; one
  * writer at a time takes every registration queued meanwhile (at most {@link #MAX_BATCH}) and sends them in one
- * pipelined round trip, each as its own script call.
+ * pipelined round trip, each as its own script call (with its user's contacts, read in the same round trip).
  * <p>
  * Why: in a connect storm, hundreds of handshakes each borrowing a pooled connection for their own round trip
  * exhausted the pool (handshakes refused 503 after the pool's wait) and paid a system call each way per socket.
@@ -34,10 +34,10 @@ final class RegistrationBatcher {
 
     private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean writing = new AtomicBoolean();
-    private final Function<List<Registration>, List<Supplier<Registered>>> redis;
+    private final Function<List<Registration>, List<Supplier<NewSocket>>> redis;
 
     /** @param redis registers a batch in one round trip: one outcome per registration, in order */
-    RegistrationBatcher(Function<List<Registration>, List<Supplier<Registered>>> redis) {
+    RegistrationBatcher(Function<List<Registration>, List<Supplier<NewSocket>>> redis) {
         this.redis = redis;
     }
 
@@ -46,7 +46,7 @@ final class RegistrationBatcher {
      *
      * @throws RuntimeException the failure of its own script call, or of the batch's round trip
      */
-    Registered register(Registration registration) {
+    NewSocket register(Registration registration) {
         Pending pending = new Pending(registration, new CompletableFuture<>());
         queue.add(pending);
         if (writing.compareAndSet(false, true)) {
@@ -81,7 +81,7 @@ final class RegistrationBatcher {
     }
 
     private void send(List<Pending> batch) {
-        List<Supplier<Registered>> outcomes;
+        List<Supplier<NewSocket>> outcomes;
         try {
             outcomes = redis.apply(batch.stream().map(Pending::registration).toList());
         } catch (RuntimeException | Error e) {
@@ -97,6 +97,6 @@ final class RegistrationBatcher {
         }
     }
 
-    private record Pending(Registration registration, CompletableFuture<Registered> outcome) {
+    private record Pending(Registration registration, CompletableFuture<NewSocket> outcome) {
     }
 }
