@@ -193,7 +193,7 @@ public final class Gateway {
                 .onReconnect(monitor::check);
         this.api = apiSettings.key().map(key -> new ServerApi(
                 key, new ServerApi.Parts(publisher, chat, chatStore, connections, nodes, presenceStore), monitor::isAvailable,
-                mapper, codec, settings.maxMessageBytes(), clock));
+                mapper, codec, settings.maxMessageBytes(), settings.redisTimeout(), clock));
         EventRouter router = new EventRouter(codec, metrics, clock, lifecycle);
         new ClientEvents(presence, verifier).register(router);
         new ChatEvents(chat).register(router);

@@ -18,19 +18,23 @@ import dev.gateway.protocol.store.NodeStore;
  * {@code CHAT_MEMBERSHIP=redis} admits by. A removed member also leaves the room at once: each node holding one of
  * the user's sockets in the chat gets a {@link NodeCommand.LeaveChat} and takes them out as {@code chat:leave} would
  * ({@code chat:user-left} when it was their last socket there). The answer waits, briefly, until Redis shows them
- * out, so that a backend's next message after the 204 does not reach them.
+ * out (at most 2 s, and never longer than the Redis timeout), so that a backend's next message after the 204 does not
+ * reach them.
  */
 final class ChatMembersEndpoint {
     private static final System.Logger LOG = System.getLogger(ChatMembersEndpoint.class.getName());
-    /** How long a DELETE waits for the nodes to take the sockets out; the nodes carry on after it anyway. */
-    static final Duration LEAVE_WAIT = Duration.ofSeconds(2);
+    /** The longest a DELETE waits for the nodes to take the sockets out; the nodes carry on after it anyway. */
+    static final Duration MAX_LEAVE_WAIT = Duration.ofSeconds(2);
     private static final long POLL_MILLIS = 20;
 
     private final ChatStore chats;
     private final ConnectionStore connections;
     private final NodeStore nodes;
+    private final Duration leaveWait;
 
-    ChatMembersEndpoint(ChatStore chats, ConnectionStore connections, NodeStore nodes) {
+    /** @param redisTimeout the wait stays within it, as the contract bounds a request without {@code timeoutMs} */
+    ChatMembersEndpoint(ChatStore chats, ConnectionStore connections, NodeStore nodes, Duration redisTimeout) {
+        this.leaveWait = redisTimeout.compareTo(MAX_LEAVE_WAIT) < 0 ? redisTimeout : MAX_LEAVE_WAIT;
         this.chats = chats;
         this.connections = connections;
         this.nodes = nodes;
@@ -63,7 +67,7 @@ final class ChatMembersEndpoint {
     }
 
     private void awaitLeft(List<String> socketIds, String chatId) throws InterruptedException {
-        long deadline = System.nanoTime() + LEAVE_WAIT.toNanos();
+        long deadline = System.nanoTime() + leaveWait.toNanos();
         List<String> inside = socketIds;
         while (!inside.isEmpty() && System.nanoTime() < deadline) {
             Thread.sleep(POLL_MILLIS);

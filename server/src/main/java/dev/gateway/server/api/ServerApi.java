@@ -1,6 +1,7 @@
 package dev.gateway.server.api;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.function.BooleanSupplier;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -43,13 +44,14 @@ public final class ServerApi {
      * @param key            the API key
      * @param redisAvailable the node's view of Redis: while false, every endpoint answers 503 at once
      * @param maxFrameBytes  {@code MAX_FRAME_BYTES}: the largest body, and the largest {@code data} to publish
+     * @param redisTimeout   {@code REDIS_TIMEOUT_MILLIS}: what bounds a request that has no {@code timeoutMs}
      */
     public ServerApi(String key, Parts parts, BooleanSupplier redisAvailable, ObjectMapper mapper, FrameCodec codec,
-                     int maxFrameBytes, Clock clock) {
+                     int maxFrameBytes, Duration redisTimeout, Clock clock) {
         this.routes = new ApiRoutes(new ApiKey(key), redisAvailable, mapper, maxFrameBytes);
         this.publish = new PublishEndpoint(parts.publisher(), codec, mapper, maxFrameBytes);
         this.messages = new ChatMessagesEndpoint(parts.chat(), parts.chats());
-        this.members = new ChatMembersEndpoint(parts.chats(), parts.connections(), parts.nodes());
+        this.members = new ChatMembersEndpoint(parts.chats(), parts.connections(), parts.nodes(), redisTimeout);
         this.presence = new PresenceEndpoint(parts.presence(), parts.connections());
         this.directory = new DirectoryEndpoint(parts.connections(), parts.nodes());
         this.disconnect = new DisconnectEndpoint(new Disconnection(parts.connections(), parts.nodes()), parts.connections(), clock);
