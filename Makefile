@@ -21,10 +21,20 @@ help:
 	@echo '         (embedded Redis, fixed dev JWT secret; extra arguments in RUN_ARGS)'
 	@echo '  test   unit tests, then integration tests against the packaged jars (mvnw verify)'
 	@echo '  clean  delete build output'
-	@echo 'Variables: MVN_ARGS (extra Maven arguments), JAVA_HOME (a JDK 21+ to prefer)'
+	@echo 'Variables: MVN_ARGS (extra Maven arguments), JAVA_HOME (a JDK 21+ to prefer),'
+	@echo '           AOT=off (build: skip the JDK 25+ ahead-of-time training run)'
+
+# On JDK 25+ the build ends with a short training run of the gateway (about 20 s) that writes its
+# ahead-of-time cache, server/target/gateway.aot: bin/gateway then starts warm (docs/DESIGN.md, "Warm-up").
+# A failed training run costs only the cache, never the build. AOT=off skips it.
+AOT ?= on
 
 build:
 	$(MVNW) -q package -DskipTests $(MVN_ARGS)
+	@if [ "$(AOT)" != off ]; then \
+	  bin/gateway --aot-training > server/target/aot-training.log 2>&1 \
+	    || echo "warning: the ahead-of-time training run failed (server/target/aot-training.log); bin/gateway starts without its cache"; \
+	fi
 
 run: build
 	GATEWAY_DEV_MODE=true bin/gateway $(RUN_ARGS)

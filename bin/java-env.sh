@@ -1,4 +1,4 @@
-# Finds a JDK 21 or newer and exports JAVA_HOME and JAVA (its java binary).
+# Finds a JDK 21 or newer and exports JAVA_HOME, JAVA (its java binary) and JAVA_FEATURE (its version: 21, 25...).
 # POSIX sh; meant to be sourced:  . bin/java-env.sh || exit 1
 # Used by the Makefile, mvnw, bin/gateway, bin/gatewayctl and .ci/run.
 #
@@ -78,8 +78,10 @@ fi
 if [ -n "$_je_found" ]; then
   JAVA_HOME=$_je_found
   JAVA=$JAVA_HOME/bin/java
+  # the feature version (21, 25, ...): bin/gateway turns on options that only newer JDKs have
+  JAVA_FEATURE=$(_je_version "$JAVA_HOME")
   PATH=$JAVA_HOME/bin:$PATH
-  export JAVA_HOME JAVA PATH
+  export JAVA_HOME JAVA JAVA_FEATURE PATH
 fi
 
 unset _je_v _je_ver _je_java _je_home _je_dir _je_best _je_ifs _je_noglob

@@ -86,7 +86,9 @@ final class WebSocketUpgrader implements Http1Upgrader {
         Optional<Headers> responseHeaders;
         try {
             // a copy: the listener keeps it only if it wants the headers later (Socket.IO, for its CONNECT packet)
-            responseHeaders = listener.onHttpUpgrade(prologue, WritableHeaders.create(headers));
+            WritableHeaders<?> upgradeHeaders = WritableHeaders.create(headers);
+            upgradeHeaders.set(PeerAddress.HEADER, PeerAddress.of(ctx.remotePeer().address()));
+            responseHeaders = listener.onHttpUpgrade(prologue, upgradeHeaders);
         } catch (WsUpgradeException e) {
             return null;
         }

@@ -1,8 +1,6 @@
 package dev.gateway.server.websocket;
 
 import java.io.InputStream;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -11,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gateway.server.connection.PeerAddress;
 import dev.gateway.server.socketio.Credentials;
 import dev.gateway.server.socketio.EngineIoError;
 import dev.gateway.server.socketio.EngineIoServer;
@@ -114,7 +113,7 @@ public final class SocketIoRoutes {
             }
             // the headers (Origin, Authorization, User-Agent) are read again at CONNECT, in a later request
             Credentials credentials = new RequestCredentials(authenticator, WritableHeaders.create(req.headers()), query);
-            res.header(TEXT).send(engine.openPolling(credentials, remoteAddress(req)));
+            res.header(TEXT).send(engine.openPolling(credentials, PeerAddress.of(req.remotePeer().address())));
             return;
         }
         Optional<EngineIoSession> session = engine.session(sid.get());
@@ -203,14 +202,6 @@ public final class SocketIoRoutes {
         String body = "{\"code\":" + error.code() + ",\"error\":\"bad-request\",\"message\":"
                       + mapper.valueToTree(error.message()) + "}";
         res.header(HeaderValues.CONTENT_TYPE_JSON).status(Status.BAD_REQUEST_400).send(body);
-    }
-
-    private static String remoteAddress(ServerRequest req) {
-        SocketAddress address = req.remotePeer().address();
-        if (address instanceof InetSocketAddress inet && inet.getAddress() != null) {
-            return inet.getAddress().getHostAddress();
-        }
-        return String.valueOf(address);
     }
 
     /** The handshake request's headers and query, checked like a native upgrade's when the CONNECT packet comes. */

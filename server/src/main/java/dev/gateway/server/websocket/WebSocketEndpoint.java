@@ -7,6 +7,7 @@ import java.util.function.BooleanSupplier;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gateway.server.auth.TokenVerifier;
+import dev.gateway.server.connection.PeerAddress;
 import dev.gateway.server.gateway.EventRouter;
 import dev.gateway.server.node.ClientLifecycle;
 import dev.gateway.server.node.TooManyConnectionsException;
@@ -74,7 +75,7 @@ public final class WebSocketEndpoint {
         try {
             return Optional.of(new NativeConnection(lifecycle.admit(ClientLifecycle.newSocketId(), accepted.principal(),
                                                                     accepted.deviceId(), accepted.deviceName(),
-                                                                    accepted.userAgent(), Optional.empty()),
+                                                                    accepted.userAgent(), headers.first(PeerAddress.HEADER)),
                                                     lifecycle, router, clock));
         } catch (TooManyConnectionsException e) {
             refusals.remember(prologue, authenticator.tooManyConnections(accepted.principal().userId()));

@@ -1,13 +1,12 @@
 package dev.gateway.server.websocket;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.util.Optional;
 import java.util.function.BiFunction;
 
 import dev.gateway.server.client.DisconnectReason;
 import dev.gateway.server.client.MessageAssembler;
+import dev.gateway.server.connection.PeerAddress;
 
 import io.helidon.common.buffers.BufferData;
 import io.helidon.http.Headers;
@@ -49,7 +48,7 @@ public final class WsAdapter implements WsListener {
 
     @Override
     public void onOpen(WsSession session) {
-        transport = new WsTransport(session, remoteAddress(session));
+        transport = new WsTransport(session, PeerAddress.of(session.socketContext().remotePeer().address()));
         safely(() -> handler.opened(transport));
     }
 
@@ -120,11 +119,4 @@ public final class WsAdapter implements WsListener {
         }
     }
 
-    private static String remoteAddress(WsSession session) {
-        SocketAddress address = session.socketContext().remotePeer().address();
-        if (address instanceof InetSocketAddress inet && inet.getAddress() != null) {
-            return inet.getAddress().getHostAddress();
-        }
-        return String.valueOf(address);
-    }
 }
