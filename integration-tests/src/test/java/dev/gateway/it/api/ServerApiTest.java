@@ -505,10 +505,14 @@ class ServerApiTest {
 
     @Test
     void everyRequestIsLoggedOnceWithoutTheKey() {
-        apiA.get("/api/v1/nodes?marker=logged-once");
-        String line = nodeA.awaitOutput("event=api method=GET path=/api/v1/nodes status=200", WAIT);
+        String user = unique("logged");
+        apiA.get("/api/v1/users/" + user + "/presence");
+        String path = "path=/api/v1/users/" + user + "/presence ";
+        String line = nodeA.awaitOutput("event=api method=GET " + path + "status=200", WAIT);
         assertThat(line, containsString("ms="));
         Poll.pause(Duration.ofMillis(200));
+        assertThat(nodeA.output().stream().filter(l -> l.contains(path)).count(), is(1L));
+        assertThat(nodeB.output().stream().filter(l -> l.contains(path)).count(), is(0L));
         assertThat(nodeA.output().stream().filter(l -> l.contains(ApiClient.KEY)).toList(), is(empty()));
         assertThat(nodeB.output().stream().filter(l -> l.contains(ApiClient.KEY)).toList(), is(empty()));
     }
