@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 import dev.gateway.protocol.event.FrameCodec;
 import dev.gateway.protocol.event.ServerEvent;
@@ -86,8 +87,46 @@ public final class ConnectionStore {
      */
     public Registered register(Registration registration, Duration presenceTtl, Instant now, boolean announce,
                                int maxSocketsPerUser) {
-        Object result = REGISTER.eval(redis, registerKeys(registration.connection()),
-                                      registerArgs(registration, presenceTtl, now, announce, maxSocketsPerUser));
+        return registered(REGISTER.eval(redis, registerKeys(registration.connection()),
+                                        registerArgs(registration, presenceTtl, now, announce, maxSocketsPerUser)));
+    }
+
+    /** What registering a new socket found: the outcome, and its user's contacts when they were asked for. */
+    public record NewSocket(Registered registered, Set<String> contacts) {
+    }
+
+    /**
+     * Registers several new sockets in one pipelined round trip, each exactly as
+     * {@link #register(Registration, Duration, Instant, boolean, int)} would (its own script call, its own cap check),
+     * and reads each user's {@code presence:contacts:{userId}} in the same round trip when asked to.
+     *
+     * @param withContacts read the contacts too (else {@link NewSocket#contacts()} is empty)
+     * @return per registration, in order: what it found, or (when called) the failure of that one socket's calls
+     */
+    public List<Supplier<NewSocket>> registerEach(List<Registration> registrations, Duration presenceTtl, Instant now,
+                                                  boolean announce, int maxSocketsPerUser, boolean withContacts) {
+        List<Response<Object>> responses = new ArrayList<>(registrations.size());
+        List<Response<Set<String>>> contacts = new ArrayList<>(registrations.size());
+        try (Pipeline pipeline = redis.pipelined()) {
+            REGISTER.prepare(pipeline);
+            for (Registration registration : registrations) {
+                responses.add(REGISTER.eval(pipeline, registerKeys(registration.connection()),
+                                            registerArgs(registration, presenceTtl, now, announce, maxSocketsPerUser)));
+                contacts.add(withContacts ? pipeline.smembers(RedisKeys.contacts(registration.connection().userId())) : null);
+            }
+            pipeline.sync();
+        }
+        List<Supplier<NewSocket>> outcomes = new ArrayList<>(responses.size());
+        for (int i = 0; i < responses.size(); i++) {
+            Response<Object> registered = responses.get(i);
+            Response<Set<String>> contactsOfUser = contacts.get(i);
+            outcomes.add(() -> new NewSocket(registered(registered.get()),
+                                             contactsOfUser == null ? Set.of() : contactsOfUser.get()));
+        }
+        return outcomes;
+    }
+
+    private static Registered registered(Object result) {
         long code = result instanceof Long l ? l : 0;
         return code < 0 ? Registered.OVER_USER_CAP : code == 1 ? Registered.WENT_ONLINE : Registered.ADDED;
     }

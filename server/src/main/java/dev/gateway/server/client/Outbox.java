@@ -1,5 +1,7 @@
 package dev.gateway.server.client;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -19,6 +21,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class Outbox {
     private static final System.Logger LOG = System.getLogger(Outbox.class.getName());
+
+    /** Most text frames written in one go. */
+    static final int BATCH_FRAMES = 64;
+    /** A batch stops growing once its frames hold this many characters (about a socket send buffer). */
+    static final int BATCH_BYTES = 64 * 1024;
 
     private final ConcurrentLinkedQueue<Object> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger size = new AtomicInteger();
@@ -117,12 +124,14 @@ public final class Outbox {
                 while (!closeSent && (next = queue.poll()) != null) {
                     if (next instanceof OutboundFrame frame) {
                         size.decrementAndGet();
-                        transport.sendText(frame);
-                        onSent.run();
-                    } else if (next == Control.PING) {
-                        transport.sendPing();
-                    } else if (next instanceof Pong pong) {
-                        transport.sendPong(pong.payload());
+                        if (queue.peek() instanceof OutboundFrame) {
+                            sendBatch(frame);
+                        } else {
+                            transport.sendText(frame);
+                            onSent.run();
+                        }
+                    } else {
+                        sendControl(next);
                     }
                 }
                 CloseRequest close = closeRequest;
@@ -140,6 +149,45 @@ public final class Outbox {
             draining.set(false);
             LOG.log(System.Logger.Level.DEBUG, "send failed: {0}", e.toString());
             onSendFailure.run();
+        }
+    }
+
+    /**
+     * Writes {@code first} and the text frames queued right behind it in one go, up to {@link #BATCH_FRAMES} frames or
+     * {@link #BATCH_BYTES}: frames queue up behind a write only when the socket is busy, and then one write of all
+     * of them costs about what one write of one did.
+     */
+    private void sendBatch(OutboundFrame first) throws Exception {
+        List<OutboundFrame> batch = new ArrayList<>();
+        batch.add(first);
+        int bytes = first.text().length();
+        Object control = null;
+        while (batch.size() < BATCH_FRAMES && bytes < BATCH_BYTES && queue.peek() instanceof OutboundFrame) {
+            // only this drain polls, but a slow-consumer close may clear the queue meanwhile (then a control frame
+            // queued after the clear can come out here instead)
+            Object next = queue.poll();
+            if (!(next instanceof OutboundFrame frame)) {
+                control = next;
+                break;
+            }
+            size.decrementAndGet();
+            batch.add(frame);
+            bytes += frame.text().length();
+        }
+        transport.sendTexts(batch);
+        for (int i = 0; i < batch.size(); i++) {
+            onSent.run();
+        }
+        if (control != null) {
+            sendControl(control);
+        }
+    }
+
+    private void sendControl(Object control) throws Exception {
+        if (control == Control.PING) {
+            transport.sendPing();
+        } else if (control instanceof Pong pong) {
+            transport.sendPong(pong.payload());
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.gateway.server.client;
 
+import java.util.List;
+
 /**
  * The wire under one client connection. Only the client's {@link Outbox} writer calls the sending methods, one at a
  * time; {@link #abort()} and {@link #isOpen()} may be called from any thread.
@@ -7,6 +9,16 @@ package dev.gateway.server.client;
 public interface Transport {
     /** Sends one text message; blocks while the peer is not reading. */
     void sendText(OutboundFrame frame) throws Exception;
+
+    /**
+     * Sends several text messages, in order. A transport that can should write them at once (one system call instead
+     * of one per message, which is most of a delivery's cost when frames queue up for a busy socket).
+     */
+    default void sendTexts(List<OutboundFrame> frames) throws Exception {
+        for (OutboundFrame frame : frames) {
+            sendText(frame);
+        }
+    }
 
     /** Sends a WebSocket ping. */
     void sendPing() throws Exception;

@@ -400,6 +400,25 @@ public final class WebSocketConnection implements ServerConnection, WsSession {
         }
     }
 
+    /**
+     * Writes complete, pre-encoded frames in one write: {@link #sendFrame} for several frames that queued up.
+     *
+     * @throws UncheckedIOException when the connection is closed or the write fails
+     */
+    public void sendFrames(byte[][] frames) {
+        int length = 0;
+        for (byte[] frame : frames) {
+            length += frame.length;
+        }
+        byte[] all = new byte[length];
+        int at = 0;
+        for (byte[] frame : frames) {
+            System.arraycopy(frame, 0, all, at, frame.length);
+            at += frame.length;
+        }
+        sendFrame(all);
+    }
+
     /** Under the write lock. */
     private void write(byte[] frame) {
         if (socketClosed || closeSent && (frame[0] & 0x0F) != CLOSE) {

@@ -71,10 +71,11 @@ public final class ClientLifecycle {
      * 101, so that the per-user cap can still refuse it with 429; the socket opens once the upgrade is done. One that
      * never opens (the upgrade failed after the decision, the peer went away) is removed by {@link #expireAdmissions}.
      *
-     * @param record        as registered; the remote address may still be unknown ({@code null})
+     * @param record         as registered
      * @param admittedMillis when it was registered
+     * @param contacts       the user's contacts, read with the registration (empty with {@code PRESENCE_NOTIFY=all})
      */
-    public record Admission(ConnectionRecord record, Principal principal, long admittedMillis) {
+    public record Admission(ConnectionRecord record, Principal principal, long admittedMillis, Set<String> contacts) {
     }
 
     /**
@@ -99,10 +100,11 @@ public final class ClientLifecycle {
                                                        remoteAddress.orElse(null),
                                                        now.toString(),
                                                        settings.nodeId());
-        if (presence.register(record) == ConnectionStore.Registered.OVER_USER_CAP) {
+        ConnectionStore.NewSocket registered = presence.register(record);
+        if (registered.registered() == ConnectionStore.Registered.OVER_USER_CAP) {
             throw new TooManyConnectionsException(principal.userId(), settings.maxSocketsPerUser());
         }
-        Admission admission = new Admission(record, principal, now.toEpochMilli());
+        Admission admission = new Admission(record, principal, now.toEpochMilli(), registered.contacts());
         admitted.put(socketId, admission);
         return admission;
     }
@@ -129,7 +131,7 @@ public final class ClientLifecycle {
                 throw e;
             }
         }
-        return open(record, admission.principal(), transport);
+        return open(record, admission.principal(), admission.contacts(), transport);
     }
 
     /**
@@ -164,7 +166,7 @@ public final class ClientLifecycle {
         }
     }
 
-    private Client open(ConnectionRecord record, Principal principal, Transport transport) {
+    private Client open(ConnectionRecord record, Principal principal, Set<String> contacts, Transport transport) {
         long now = clock.millis();
         Client[] self = new Client[1];
         Outbox outbox = new Outbox(transport, executor, settings.outboundQueueFrames(),
@@ -187,7 +189,7 @@ public final class ClientLifecycle {
                                                                settings.presenceTtl().toMillis())));
         List<String> online;
         try {
-            online = presence.followContacts(client);
+            online = presence.followContacts(client, contacts);
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "event=bulk-online-failed socket={0} error={1}", record.socketId(), e.toString());
             online = List.of();

@@ -1,6 +1,7 @@
 package dev.gateway.server.node;
 
 import java.net.SocketTimeoutException;
+import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -107,6 +108,10 @@ public final class RedisMonitor {
         try {
             return Optional.of(runIdOf(redis.info("server")));
         } catch (RuntimeException e) {
+            if (poolExhausted(e)) {
+                // every pooled connection is busy (a connect storm): Redis is answering them, so nothing changed
+                return runId;
+            }
             failure = e;
         }
         dropIdleConnections.run();
@@ -121,6 +126,16 @@ public final class RedisMonitor {
             LOG.log(System.Logger.Level.WARNING, "event=redis-unavailable error=\"{0}\"", failure.getMessage());
         }
         return Optional.empty();
+    }
+
+    /** The pool had no connection to lend within its wait (commons-pool's {@link NoSuchElementException}). */
+    private static boolean poolExhausted(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof NoSuchElementException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A frozen Redis answers nothing within the timeout: asking again would only hold the scheduler thread longer. */

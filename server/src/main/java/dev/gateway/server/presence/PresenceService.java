@@ -53,6 +53,7 @@ public final class PresenceService {
     private final GatewayMetrics metrics;
     private final Clock clock;
     private final Runnable verifyRedis;
+    private final RegistrationBatcher registrations;
     private final Set<Client> pinged = ConcurrentHashMap.newKeySet();
     private final ConcurrentLinkedQueue<PendingRemoval> pendingRemovals = new ConcurrentLinkedQueue<>();
     /** Sockets this node registered and has not removed yet (admitted, live, or with their removal pending). */
@@ -66,6 +67,9 @@ public final class PresenceService {
     public PresenceService(ConnectionStore connections, PresenceStore presence, PresenceInterest interest, ClientHub hub,
                            GatewaySettings settings, GatewayMetrics metrics, Runnable verifyRedis, Clock clock) {
         this.verifyRedis = verifyRedis;
+        this.registrations = new RegistrationBatcher(batch -> metrics.redis(
+                () -> connections.registerEach(batch, settings.presenceTtl(), clock.instant(), true, settings.maxSocketsPerUser(),
+                                               settings.presenceNotify() != PresenceNotify.ALL)));
         this.connections = connections;
         this.presence = presence;
         this.interest = interest;
@@ -77,15 +81,15 @@ public final class PresenceService {
 
     /**
      * Registers a new socket within {@code MAX_SOCKETS_PER_USER}; publishes {@code presence:online} when it is its
-     * user's first.
+     * user's first. Concurrent registrations share round trips ({@link RegistrationBatcher}); the user's contacts
+     * come back with it, for {@link #followContacts}.
      */
-    public ConnectionStore.Registered register(ConnectionRecord record) {
+    public ConnectionStore.NewSocket register(ConnectionRecord record) {
         Instant now = clock.instant();
         registered.add(record.socketId());
         try {
             try {
-                return metrics.redis(() -> connections.register(registration(record, now), settings.presenceTtl(), now, true,
-                                                                settings.maxSocketsPerUser()));
+                return registrations.register(registration(record, now));
             } catch (JedisConnectionException e) {
                 if (timedOut(e)) {
                     throw e;
@@ -93,8 +97,7 @@ public final class PresenceService {
                 // a pooled connection that died with a Redis restart the node has not noticed yet: check now (which
                 // drops the dead connections and recovers) and try once more; registering twice publishes once
                 verifyRedis.run();
-                return metrics.redis(() -> connections.register(registration(record, now), settings.presenceTtl(), now, true,
-                                                                settings.maxSocketsPerUser()));
+                return registrations.register(registration(record, now));
             }
         } catch (RuntimeException e) {
             registered.remove(record.socketId());
@@ -123,7 +126,7 @@ public final class PresenceService {
      * Makes the socket follow its user's contacts and returns the online users it may see: those contacts, or
      * with {@code PRESENCE_NOTIFY=all} everyone, never the user themself, at most {@link #BULK_ONLINE_CAP}.
      */
-    public List<String> followContacts(Client client) {
+    public List<String> followContacts(Client client, Set<String> contactsOfUser) {
         if (settings.presenceNotify() == PresenceNotify.ALL) {
             List<String> users = new ArrayList<>();
             for (PresenceStore.OnlineUser user : metrics.redis(() -> presence.online(BULK_ONLINE_CAP + 1))) {
@@ -133,7 +136,7 @@ public final class PresenceService {
             }
             return users;
         }
-        Set<String> contacts = metrics.redis(() -> presence.contacts(client.userId()));
+        Set<String> contacts = new LinkedHashSet<>(contactsOfUser);
         contacts.remove(client.userId());
         int cap = settings.maxPresenceSubscriptionsPerSocket();
         List<String> followed = new ArrayList<>(Math.min(contacts.size(), cap));

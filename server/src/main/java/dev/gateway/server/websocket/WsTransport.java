@@ -2,6 +2,7 @@ package dev.gateway.server.websocket;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.List;
 
 import dev.gateway.server.client.DisconnectReason;
 import dev.gateway.server.client.OutboundFrame;
@@ -55,6 +56,19 @@ public final class WsTransport implements Transport {
     public void sendText(OutboundFrame frame) throws IOException {
         try {
             connection.sendFrame(frame.wire()); // the same bytes for every recipient: no per-socket encoding
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    @Override
+    public void sendTexts(List<OutboundFrame> frames) throws IOException {
+        byte[][] wire = new byte[frames.size()][];
+        for (int i = 0; i < wire.length; i++) {
+            wire[i] = frames.get(i).wire();
+        }
+        try {
+            connection.sendFrames(wire);
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }

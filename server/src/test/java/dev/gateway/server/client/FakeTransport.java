@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class FakeTransport implements Transport {
     private final List<String> written = new ArrayList<>();
+    private final List<Integer> batches = new ArrayList<>();
     private final CountDownLatch unblocked = new CountDownLatch(1);
     private final CountDownLatch sendStarted = new CountDownLatch(1);
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -52,6 +53,21 @@ final class FakeTransport implements Transport {
     /** What was written so far: {@code text:...}, {@code ping}, {@code pong:...}, {@code close:CODE:REASON}. */
     synchronized List<String> written() {
         return List.copyOf(written);
+    }
+
+    /** The sizes of the batches written with {@link #sendTexts}, in order. */
+    synchronized List<Integer> batches() {
+        return List.copyOf(batches);
+    }
+
+    @Override
+    public void sendTexts(List<OutboundFrame> frames) throws Exception {
+        synchronized (this) {
+            batches.add(frames.size());
+        }
+        for (OutboundFrame frame : frames) {
+            sendText(frame);
+        }
     }
 
     boolean overlapped() {

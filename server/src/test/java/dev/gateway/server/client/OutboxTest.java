@@ -44,6 +44,37 @@ class OutboxTest {
     }
 
     @Test
+    void framesQueuedBehindEachOtherAreWrittenInOneBatchAndControlFramesKeepTheirPlace() {
+        FakeTransport transport = new FakeTransport();
+        Outbox outbox = outbox(transport, manual, 10);
+
+        outbox.offer(frame("a"));
+        outbox.ping();
+        outbox.offer(frame("b"));
+        outbox.offer(frame("c"));
+        outbox.offer(frame("d"));
+        manual.runAll();
+
+        assertThat(transport.written(), contains("text:a", "ping", "text:b", "text:c", "text:d"));
+        assertThat(transport.batches(), contains(3));
+        assertThat(sent.get(), is(4));
+    }
+
+    @Test
+    void aBatchStopsAtItsFrameLimit() {
+        FakeTransport transport = new FakeTransport();
+        Outbox outbox = outbox(transport, manual, 1_000);
+
+        for (int i = 0; i < Outbox.BATCH_FRAMES + 1; i++) {
+            outbox.offer(frame("f" + i));
+        }
+        manual.runAll();
+
+        assertThat(transport.batches(), contains(Outbox.BATCH_FRAMES));
+        assertThat(transport.written().size(), is(Outbox.BATCH_FRAMES + 1));
+    }
+
+    @Test
     void framesOfferedWhileDrainingAreWrittenInOrderOnTheWriterThread() throws Exception {
         FakeTransport transport = new FakeTransport();
         Outbox outbox = outbox(transport, virtualThreads, 10_000);
