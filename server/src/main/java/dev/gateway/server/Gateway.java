@@ -24,6 +24,8 @@ import dev.gateway.protocol.store.PresenceStore;
 import dev.gateway.protocol.store.RedisConnector;
 import dev.gateway.protocol.store.RedisEndpoint;
 import dev.gateway.protocol.store.RedisKeys;
+import dev.gateway.server.api.ApiSettings;
+import dev.gateway.server.api.ServerApi;
 import dev.gateway.server.auth.JwtTokenVerifier;
 import dev.gateway.server.bus.DomainEvent;
 import dev.gateway.server.chat.ChatBroadcaster;
@@ -89,6 +91,8 @@ public final class Gateway {
     private static final Duration REDIS_CHECK = Duration.ofMillis(250);
     /** After a Redis restart, how long the other nodes get to register their sockets again before removals publish. */
     private static final Duration RECOVERY_GRACE = Duration.ofSeconds(2);
+    /** The listener of {@code API_PORT}: the server API and the admin page only. */
+    private static final String API_SOCKET = "api";
 
     private final GatewaySettings settings;
     private final Optional<EmbeddedRedis> embeddedRedis;
@@ -105,6 +109,8 @@ public final class Gateway {
     private final WebSocketEndpoint webSocket;
     private final SocketIoRoutes socketIo;
     private final Optional<DemoPage> demo;
+    private final ApiSettings apiSettings;
+    private final Optional<ServerApi> api;
     private final ObserveFeature observe;
     private final WsConfig webSocketConfig;
     private final ConnectionGuard connections;
@@ -115,8 +121,9 @@ public final class Gateway {
     private volatile boolean draining;
 
     private Gateway(GatewaySettings settings, SocketIoSettings socketIoSettings, ConnectionSettings connectionSettings,
-                    Config http1, Clock clock) {
+                    ApiSettings apiSettings, Config http1, Clock clock) {
         this.settings = settings;
+        this.apiSettings = apiSettings;
         RedisEndpoint endpoint = parseRedisUrl(settings.redisUrl());
         JwtTokenVerifier verifier = JwtTokenVerifier.create(settings.jwt(),
                                                             settings.devMode() ? Optional.of(DevelopmentMode.JWT_SECRET)
@@ -129,6 +136,10 @@ public final class Gateway {
         if (settings.allowedOrigins().isEmpty()) {
             LOG.log(System.Logger.Level.WARNING, "event=any-origin note=\"FRONTEND_URL is unset: WebSocket upgrades and "
                     + "cross-origin requests (CORS) from any Origin are accepted\"");
+        }
+        if (apiSettings.developmentKey()) {
+            LOG.log(System.Logger.Level.WARNING, "event=dev-api-key note=\"development mode: the server API and /admin accept "
+                    + "the fixed development key " + DevelopmentMode.API_KEY + "; set GATEWAY_API_KEY in production\"");
         }
         this.embeddedRedis = EmbeddedRedis.startIfNeeded(endpoint, settings.redisUrlSet());
 
@@ -172,14 +183,17 @@ public final class Gateway {
         PresenceFanout presenceFanout = new PresenceFanout(interest, localRooms, hub, codec, settings.presenceNotify());
         bus.subscribe(DomainEvent.UserOnline.class, presenceFanout::onOnline);
         bus.subscribe(DomainEvent.UserOffline.class, presenceFanout::onOffline);
-        new ChatBroadcaster(new RoomPublisher(redis, metrics), codec).subscribeTo(bus);
-        subscriber.handle(RedisKeys.PRESENCE_CHANNEL, new PresenceChannel(mapper, bus))
-                .handle(RedisKeys.nodeChannel(settings.nodeId()),
-                        new NodeCommandHandler(mapper, hub, lifecycle, connections, settings.nodeId(), executor, clock))
-                .onReconnect(monitor::check);
-
+        RoomPublisher publisher = new RoomPublisher(redis, metrics);
+        new ChatBroadcaster(publisher, codec).subscribeTo(bus);
         ChatService chat = new ChatService(chatStore, rooms, settings.chatMembership(), bus, codec, metrics,
                                            monitor::isAvailable, clock, settings.maxChatsPerSocket());
+        subscriber.handle(RedisKeys.PRESENCE_CHANNEL, new PresenceChannel(mapper, bus))
+                .handle(RedisKeys.nodeChannel(settings.nodeId()),
+                        new NodeCommandHandler(mapper, hub, lifecycle, connections, settings.nodeId(), executor, clock, chat::leave))
+                .onReconnect(monitor::check);
+        this.api = apiSettings.key().map(key -> new ServerApi(
+                key, new ServerApi.Parts(publisher, chat, chatStore, connections, nodes, presenceStore), monitor::isAvailable,
+                mapper, codec, settings.maxMessageBytes(), settings.redisTimeout(), clock));
         EventRouter router = new EventRouter(codec, metrics, clock, lifecycle);
         new ClientEvents(presence, verifier).register(router);
         new ChatEvents(chat).register(router);
@@ -219,7 +233,8 @@ public final class Gateway {
                 + " chat-durability=" + settings.chatDurability().name().toLowerCase(java.util.Locale.ROOT)
                 + " events=" + (settings.events().enabled() ? "on" : "off")
                 + " dev-mode=" + settings.devMode() + " max-connections=" + connectionSettings.maxConnections()
-                + " handshake-timeout-ms=" + connectionSettings.handshakeTimeout().toMillis();
+                + " handshake-timeout-ms=" + connectionSettings.handshakeTimeout().toMillis()
+                + " api=" + (apiSettings.enabled() ? apiSettings.port().map(p -> "api-port").orElse("port") : "off");
     }
 
     /**
@@ -230,6 +245,17 @@ public final class Gateway {
         HttpRouting.Builder http = HttpRouting.builder();
         webSocket.httpRouting(http);
         socketIo.httpRouting(http);
+        if (api.isPresent() && apiSettings.port().isPresent()) {
+            HttpRouting.Builder internal = HttpRouting.builder();
+            api.get().httpRouting(internal);
+            server.putSocket(API_SOCKET, socket -> socket.port(apiSettings.port().get()).host(apiSettings.host()))
+                    .routing(API_SOCKET, internal);
+        }
+        if (api.isPresent() && apiSettings.port().isEmpty()) {
+            api.get().httpRouting(http);
+        } else {
+            ServerApi.notServed(http);
+        }
         demo.ifPresent(page -> page.httpRouting(http));
         server.shutdownHook(false)
                 // HTTP/1.1 comes through the gateway's own selector (handshake deadline, connection cap, strict
@@ -255,6 +281,9 @@ public final class Gateway {
         every(CLIENT_SWEEP, "client-sweep", sweeper::sweep);
         safely("node-heartbeat", heartbeat::beat);
         LOG.log(System.Logger.Level.INFO, "gateway listening on port {0}", Integer.toString(server.port()));
+        if (api.isPresent() && apiSettings.port().isPresent()) {
+            LOG.log(System.Logger.Level.INFO, "api listening on port {0}", Integer.toString(server.port(API_SOCKET)));
+        }
         LOG.log(System.Logger.Level.INFO, "{0} port={1}", startLine, Integer.toString(server.port()));
     }
 
@@ -281,8 +310,8 @@ public final class Gateway {
     static Gateway create(Config config, Clock clock) {
         GatewaySettings settings = GatewaySettings.create(config.get("gateway"));
         return new Gateway(settings, SocketIoSettings.create(config.get("gateway")),
-                           ConnectionSettings.create(config.get("gateway"), settings.redisPoolSize()), config.get("server.http_1_1"),
-                           clock);
+                           ConnectionSettings.create(config.get("gateway"), settings.redisPoolSize()),
+                           ApiSettings.create(config, settings.devMode()), config.get("server.http_1_1"), clock);
     }
 
     /** The port this node listens on; -1 until it is started. */

@@ -8,8 +8,7 @@ import dev.gateway.admin.ExitCodes;
 import dev.gateway.admin.GatewayCtl;
 import dev.gateway.admin.output.Column;
 import dev.gateway.admin.output.Times;
-import dev.gateway.protocol.store.NodeRecord;
-import dev.gateway.protocol.store.NodeStore;
+import dev.gateway.protocol.store.NodeView;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
@@ -26,34 +25,12 @@ public final class NodesCommand implements Callable<Integer> {
     @ParentCommand
     private GatewayCtl gatewayctl;
 
-    /**
-     * One node; what only its heartbeat record knows (address, start, last heartbeat) is null for a dead node.
-     *
-     * @param connections the sockets its connection set holds
-     */
-    record Node(String nodeId, String host, Integer port, long connections, String startedAt, String lastHeartbeat,
-                boolean alive) {
-        static Node of(NodeStore.NodeStatus status) {
-            return new Node(status.nodeId(),
-                            status.record().map(NodeRecord::host).orElse(null),
-                            status.record().map(NodeRecord::port).orElse(null),
-                            status.connections(),
-                            status.record().map(NodeRecord::startedAt).orElse(null),
-                            status.record().map(NodeRecord::lastHeartbeat).orElse(null),
-                            status.alive());
-        }
-
-        String address() {
-            return host == null ? null : host + ":" + port;
-        }
-    }
-
     @Override
     public Integer call() {
-        List<Node> nodes = gatewayctl.stores().nodes().nodes().stream().map(Node::of).toList();
+        List<NodeView> nodes = gatewayctl.stores().nodes().nodes().stream().map(NodeView::of).toList();
         Instant now = gatewayctl.environment().clock().instant();
-        gatewayctl.output().list(nodes, List.of(Column.of("NODE", Node::nodeId),
-                                                Column.of("ADDRESS", Node::address),
+        gatewayctl.output().list(nodes, List.of(Column.of("NODE", NodeView::nodeId),
+                                                Column.of("ADDRESS", NodeView::address),
                                                 Column.of("SOCKETS", node -> Long.toString(node.connections())),
                                                 Column.of("STARTED", node -> Times.instant(node.startedAt())),
                                                 Column.of("HEARTBEAT", node -> ago(node.lastHeartbeat(), now)),

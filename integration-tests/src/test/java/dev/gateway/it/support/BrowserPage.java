@@ -90,6 +90,13 @@ public final class BrowserPage {
         throw error;
     }
 
+    /** Sets the size the page is laid out and captured at (CSS pixels), as a window of that size would. */
+    public BrowserPage viewport(int width, int height) {
+        command("Emulation.setDeviceMetricsOverride", params().put("width", width).put("height", height)
+                .put("deviceScaleFactor", 1).put("mobile", false));
+        return this;
+    }
+
     /** Saves a PNG of what the page shows (for a person to look at; the file tool displays it). */
     public Path screenshot(Path file) {
         String data = command("Page.captureScreenshot", params().put("format", "png")).path("data").asText();

@@ -2,15 +2,19 @@ package dev.gateway.it.support;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The npm packages the tests use ({@code src/test/node/package.json}: socket.io-client), installed from
- * {@code package-lock.json} with {@code npm ci} once per test JVM. Skips the calling test (an assumption) when Node.js
+ * {@code package-lock.json} with {@code npm ci} once per build (test JVMs running side by side share it). Skips the calling test (an assumption) when Node.js
  * or npm is not installed.
  */
 public final class NodePackages {
@@ -28,12 +32,20 @@ public final class NodePackages {
         if (installed) {
             return DIR.resolve("node_modules");
         }
-        try {
-            Process npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund", "--loglevel=error")
-                    .directory(DIR.toFile()).redirectErrorStream(true).start();
-            String output = new String(npm.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!npm.waitFor(120, TimeUnit.SECONDS) || npm.exitValue() != 0) {
-                throw new IllegalStateException("npm ci failed in " + DIR + ":\n" + output);
+        // test JVMs run side by side (forkCount in the pom): the first installs under a file lock and leaves a marker
+        // for this build, the others wait for it and reuse what it installed (npm ci would delete it under them)
+        Path marker = Path.of("target", "npm-installed");
+        try (FileChannel lockFile = FileChannel.open(Path.of("target", "npm.lock"), StandardOpenOption.CREATE,
+                                                     StandardOpenOption.WRITE);
+             FileLock lock = lockFile.lock()) {
+            if (!Files.exists(marker) || !Files.isDirectory(DIR.resolve("node_modules"))) {
+                Process npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund", "--loglevel=error")
+                        .directory(DIR.toFile()).redirectErrorStream(true).start();
+                String output = new String(npm.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                if (!npm.waitFor(120, TimeUnit.SECONDS) || npm.exitValue() != 0) {
+                    throw new IllegalStateException("npm ci failed in " + DIR + ":\n" + output);
+                }
+                Files.writeString(marker, "npm ci done\n");
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -237,6 +237,34 @@ public final class ChatStore {
         }
     }
 
+    /** Adds a user to the chat's member set ({@code chat:{chatId}:members}); the server API's PUT. */
+    public void addMember(String chatId, String userId) {
+        redis.sadd(RedisKeys.chatMembers(chatId), userId);
+    }
+
+    /** Removes a user from the chat's member set; the server API's DELETE. */
+    public void removeMember(String chatId, String userId) {
+        redis.srem(RedisKeys.chatMembers(chatId), userId);
+    }
+
+    /** Those of these sockets that have joined the chat, in the given order, in one round trip. */
+    public List<String> joinedAmong(List<String> socketIds, String chatId) {
+        List<Response<Boolean>> joined = new ArrayList<>(socketIds.size());
+        try (Pipeline pipeline = redis.pipelined()) {
+            for (String socketId : socketIds) {
+                joined.add(pipeline.sismember(RedisKeys.socketChats(socketId), chatId));
+            }
+            pipeline.sync();
+        }
+        List<String> found = new ArrayList<>();
+        for (int i = 0; i < socketIds.size(); i++) {
+            if (Boolean.TRUE.equals(joined.get(i).get())) {
+                found.add(socketIds.get(i));
+            }
+        }
+        return found;
+    }
+
     private static Since since(String chatId, List<?> result, int pageSize) {
         boolean recovered = Long.valueOf(1).equals(result.get(0));
         List<?> entries = (List<?>) result.get(1);

@@ -5,10 +5,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.resps.ScanResult;
 import redis.clients.jedis.resps.Tuple;
 
 /**
@@ -44,6 +47,54 @@ public final class PresenceStore {
             }
         }
         return online;
+    }
+
+    /**
+     * When each of these users was last seen, empty for a user who is not online, in the given order: one
+     * {@code ZMSCORE} (one round trip) per 1000 ids.
+     */
+    public List<Optional<Instant>> lastSeen(List<String> userIds) {
+        List<Optional<Instant>> seen = new ArrayList<>(userIds.size());
+        for (int from = 0; from < userIds.size(); from += CHUNK) {
+            List<String> chunk = userIds.subList(from, Math.min(userIds.size(), from + CHUNK));
+            for (Double score : redis.zmscore(RedisKeys.PRESENCE_ONLINE, chunk.toArray(String[]::new))) {
+                seen.add(Optional.ofNullable(score).map(s -> Instant.ofEpochMilli(s.longValue())));
+            }
+        }
+        return seen;
+    }
+
+    /**
+     * Up to {@code limit} online users whose id contains {@code fragment} (case-sensitive), in the order Redis scans
+     * them ({@code ZSCAN ... MATCH}, never the whole set at once).
+     */
+    public List<OnlineUser> search(String fragment, int limit) {
+        ScanParams params = new ScanParams().match("*" + globEscape(fragment) + "*").count(CHUNK);
+        List<OnlineUser> users = new ArrayList<>();
+        String cursor = ScanParams.SCAN_POINTER_START;
+        do {
+            ScanResult<Tuple> scan = redis.zscan(RedisKeys.PRESENCE_ONLINE, cursor, params);
+            cursor = scan.getCursor();
+            for (Tuple tuple : scan.getResult()) {
+                if (users.size() < limit) {
+                    users.add(new OnlineUser(tuple.getElement(), Instant.ofEpochMilli((long) tuple.getScore())));
+                }
+            }
+        } while (users.size() < limit && !ScanParams.SCAN_POINTER_START.equals(cursor));
+        return users;
+    }
+
+    /** A literal for a Redis glob pattern: {@code * ? [ ] \} escaped with a backslash. */
+    static String globEscape(String literal) {
+        StringBuilder escaped = new StringBuilder(literal.length() + 4);
+        for (int i = 0; i < literal.length(); i++) {
+            char c = literal.charAt(i);
+            if (c == '*' || c == '?' || c == '[' || c == ']' || c == '\\') {
+                escaped.append('\\');
+            }
+            escaped.append(c);
+        }
+        return escaped.toString();
     }
 
     /** Up to {@code limit} online users, most recently seen first. */

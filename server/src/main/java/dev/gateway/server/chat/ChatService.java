@@ -113,28 +113,37 @@ public final class ChatService {
      */
     public ChatStore.Stored send(Client client, String chatId, String content, String type, Optional<String> clientMsgId) {
         requireJoined(client, chatId);
+        return sendAs(client.userId(), chatId, content, type, clientMsgId);
+    }
+
+    /**
+     * Stores a message from {@code senderId} and delivers it to the room exactly as an accepted {@code chat:send} of
+     * that user (idempotent per clientMsgId likewise), whether or not the sender is connected: the server API's
+     * {@code POST /api/v1/chats/{chatId}/messages}, for a backend that speaks for its users.
+     */
+    public ChatStore.Stored sendAs(String senderId, String chatId, String content, String type, Optional<String> clientMsgId) {
         if (!redisAvailable.getAsBoolean()) {
             throw new ProtocolException(ErrorCode.INTERNAL, "message not stored: storage is unavailable, retry");
         }
         String createdAt = clock.instant().toString();
-        String template = RoomMessage.toAll(codec.encode(new ChatMessage(ID_PLACEHOLDER, chatId, client.userId(), content, type,
+        String template = RoomMessage.toAll(codec.encode(new ChatMessage(ID_PLACEHOLDER, chatId, senderId, content, type,
                                                                          clientMsgId.orElse(null), createdAt))).encode();
         int at = template.indexOf(ID_PLACEHOLDER);
         ChatStore.Stored stored;
         try {
-            stored = metrics.redis(() -> store.send(chatId, client.userId(), content, type, clientMsgId, createdAt,
+            stored = metrics.redis(() -> store.send(chatId, senderId, content, type, clientMsgId, createdAt,
                                                     template.substring(0, at), template.substring(at + ID_PLACEHOLDER.length())));
         } catch (NotReplicatedException e) {
             LOG.log(System.Logger.Level.WARNING, "event=message-not-replicated chat={0} user={1} message={2}",
-                    chatId, client.userId(), e.stored().messageId());
+                    chatId, senderId, e.stored().messageId());
             throw new ProtocolException(ErrorCode.INTERNAL, "not replicated");
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "event=message-not-stored chat={0} user={1} error=\"{2}\"",
-                    chatId, client.userId(), e.getMessage());
+                    chatId, senderId, e.getMessage());
             throw new ProtocolException(ErrorCode.INTERNAL, "message not stored: storage is unavailable, retry");
         }
         if (stored.fresh()) {
-            bus.publish(new DomainEvent.MessageCreated(chatId, stored.messageId(), client.userId(), stored.createdAt()));
+            bus.publish(new DomainEvent.MessageCreated(chatId, stored.messageId(), senderId, stored.createdAt()));
         }
         return stored;
     }

@@ -42,6 +42,8 @@ public final class EnvironmentAliases {
             Map.entry("MAX_CHATS_PER_SOCKET", "gateway.max-chats-per-socket"),
             Map.entry("MAX_PRESENCE_SUBSCRIPTIONS_PER_SOCKET", "gateway.max-presence-subscriptions-per-socket"),
             Map.entry("MAX_SOCKETS_PER_USER", "gateway.max-sockets-per-user"),
+            Map.entry("GATEWAY_API_KEY", "gateway.api.key"),
+            Map.entry("API_PORT", "gateway.api.port"),
             Map.entry("SOCKETIO_PING_INTERVAL_MILLIS", "gateway.socketio.ping-interval-millis"),
             Map.entry("SOCKETIO_PING_TIMEOUT_MILLIS", "gateway.socketio.ping-timeout-millis"),
             Map.entry("SOCKETIO_CONNECT_TIMEOUT_MILLIS", "gateway.socketio.connect-timeout-millis"));

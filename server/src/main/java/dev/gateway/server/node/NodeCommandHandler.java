@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -17,7 +18,7 @@ import dev.gateway.server.client.ClientHub;
 import dev.gateway.server.client.DisconnectReason;
 
 /**
- * Carries out the commands other parties (gatewayctl) publish to this node on {@code gw:node:{nodeId}}.
+ * Carries out the commands other parties (gatewayctl, the server API on any node) publish to this node on {@code gw:node:{nodeId}}.
  */
 public final class NodeCommandHandler implements Consumer<String> {
     private static final System.Logger LOG = System.getLogger(NodeCommandHandler.class.getName());
@@ -29,9 +30,12 @@ public final class NodeCommandHandler implements Consumer<String> {
     private final String nodeId;
     private final ExecutorService executor;
     private final Clock clock;
+    private final BiConsumer<Client, String> leaveChat;
 
+    /** @param leaveChat takes a socket out of a chat's room, as {@code chat:leave} does */
     public NodeCommandHandler(ObjectMapper mapper, ClientHub hub, ClientLifecycle lifecycle, ConnectionStore connections,
-                              String nodeId, ExecutorService executor, Clock clock) {
+                              String nodeId, ExecutorService executor, Clock clock, BiConsumer<Client, String> leaveChat) {
+        this.leaveChat = leaveChat;
         this.mapper = mapper;
         this.hub = hub;
         this.lifecycle = lifecycle;
@@ -60,6 +64,20 @@ public final class NodeCommandHandler implements Consumer<String> {
                     executor.execute(() -> removeStale(socketId));
                 }
             }
+        } else if (command instanceof NodeCommand.LeaveChat leave) {
+            for (String socketId : leave.socketIds()) {
+                hub.find(socketId).ifPresent(client -> executor.execute(() -> leave(client, leave.chatId())));
+            }
+        }
+    }
+
+    private void leave(Client client, String chatId) {
+        try {
+            leaveChat.accept(client, chatId);
+            LOG.log(System.Logger.Level.INFO, "event=chat-left-by-command socket={0} chat={1}", client.socketId(), chatId);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "event=chat-leave-failed socket={0} chat={1} error=\"{2}\"", client.socketId(),
+                    chatId, e.getMessage());
         }
     }
 

@@ -19,9 +19,9 @@ public final class RoomPublisher {
         this.metrics = metrics;
     }
 
-    /** Every member of the room, on every node. */
-    public void toRoom(String room, String frame) {
-        publish(room, RoomMessage.toAll(frame));
+    /** Every member of the room, on every node; returns how many nodes received it. */
+    public long toRoom(String room, String frame) {
+        return publish(room, RoomMessage.toAll(frame));
     }
 
     /** Every member of the room except one socket (typing indicators skip their sender). */
@@ -30,16 +30,17 @@ public final class RoomPublisher {
     }
 
     /** Every socket of a user, on every node. */
-    public void toUser(String userId, String frame) {
-        toRoom(RoomService.userRoom(userId), frame);
+    public long toUser(String userId, String frame) {
+        return toRoom(RoomService.userRoom(userId), frame);
     }
 
     /** The sockets of one device of a user, on every node. */
-    public void toDevice(String userId, String deviceId, String frame) {
-        publish(RoomService.userRoom(userId), RoomMessage.toDevice(deviceId, frame));
+    public long toDevice(String userId, String deviceId, String frame) {
+        return publish(RoomService.userRoom(userId), RoomMessage.toDevice(deviceId, frame));
     }
 
-    private void publish(String room, RoomMessage message) {
-        metrics.redis(() -> Rooms.publish(redis, room, message));
+    /** @return how many nodes received it (0: none holds a member of the room) */
+    private long publish(String room, RoomMessage message) {
+        return metrics.redis(() -> Rooms.publish(redis, room, message));
     }
 }
