@@ -18,7 +18,8 @@ import io.helidon.websocket.WsCloseCodes;
 final class NativeConnection implements WsHandler {
     private static final System.Logger LOG = System.getLogger(NativeConnection.class.getName());
 
-    private final ClientLifecycle.Admission admission;
+    /** Until the connection opens: afterwards nothing of it is kept (it holds the user's contacts). */
+    private ClientLifecycle.Admission admission;
     private final ClientLifecycle lifecycle;
     private final EventRouter router;
     private final Clock clock;
@@ -33,6 +34,8 @@ final class NativeConnection implements WsHandler {
 
     @Override
     public void opened(Transport transport) {
+        ClientLifecycle.Admission admission = this.admission;
+        this.admission = null;
         try {
             client = lifecycle.open(admission, transport);
         } catch (RuntimeException e) {
