@@ -41,11 +41,11 @@ import dev.gateway.server.config.StartupException;
 import dev.gateway.server.demo.DemoPage;
 import dev.gateway.server.connection.ConnectionGuard;
 import dev.gateway.server.connection.ConnectionSettings;
-import dev.gateway.server.gateway.ChatEvents;
-import dev.gateway.server.gateway.ClientEvents;
-import dev.gateway.server.gateway.EventRouter;
-import dev.gateway.server.node.ClientLifecycle;
-import dev.gateway.server.node.ClientSweeper;
+import dev.gateway.server.dispatch.ChatEvents;
+import dev.gateway.server.dispatch.PresenceEvents;
+import dev.gateway.server.dispatch.EventRouter;
+import dev.gateway.server.client.ClientLifecycle;
+import dev.gateway.server.client.ClientSweeper;
 import dev.gateway.server.node.EmbeddedRedis;
 import dev.gateway.server.node.NodeCommandHandler;
 import dev.gateway.server.node.NodeHeartbeat;
@@ -195,7 +195,7 @@ public final class Gateway {
                 key, new ServerApi.Parts(publisher, chat, chatStore, connections, nodes, presenceStore), monitor::isAvailable,
                 mapper, codec, settings.maxMessageBytes(), settings.redisTimeout(), clock));
         EventRouter router = new EventRouter(codec, metrics, clock, lifecycle);
-        new ClientEvents(presence, verifier).register(router);
+        new PresenceEvents(presence, verifier).register(router);
         new ChatEvents(chat).register(router);
         monitor.check();
         safely("remove-leftovers", heartbeat::removeLeftovers); // before any socket: see NodeHeartbeat

@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gateway.protocol.event.ProtocolException;
 import dev.gateway.protocol.store.MessageId;
-import dev.gateway.server.gateway.Fields;
+import dev.gateway.server.dispatch.Fields;
 
 /**
  * The validation rules of the server API (PROTOCOL section 9); every failure is a 400 whose message names the field.

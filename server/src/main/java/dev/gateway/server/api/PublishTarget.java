@@ -4,7 +4,7 @@ import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gateway.protocol.store.Rooms;
-import dev.gateway.server.gateway.Fields;
+import dev.gateway.server.dispatch.Fields;
 
 /**
  * Where {@code POST /api/v1/publish} sends: a room ({@code chat:{chatId}}, {@code user:{userId}} or

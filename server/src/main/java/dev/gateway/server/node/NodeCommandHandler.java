@@ -1,5 +1,6 @@
 package dev.gateway.server.node;
 
+import dev.gateway.server.client.ClientLifecycle;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;

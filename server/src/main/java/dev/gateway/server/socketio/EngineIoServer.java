@@ -10,8 +10,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import dev.gateway.protocol.event.SocketIoCodec;
 import dev.gateway.server.client.DisconnectReason;
 import dev.gateway.server.client.Transport;
-import dev.gateway.server.gateway.EventRouter;
-import dev.gateway.server.node.ClientLifecycle;
+import dev.gateway.server.dispatch.EventRouter;
+import dev.gateway.server.client.ClientLifecycle;
 import dev.gateway.server.websocket.WsHandler;
 
 /**

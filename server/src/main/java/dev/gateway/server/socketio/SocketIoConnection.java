@@ -16,9 +16,9 @@ import dev.gateway.protocol.event.SocketIoCodec.Packet;
 import dev.gateway.server.client.Client;
 import dev.gateway.server.client.DisconnectReason;
 import dev.gateway.server.client.OutboundFrame;
-import dev.gateway.server.gateway.EventRouter;
-import dev.gateway.server.node.ClientLifecycle;
-import dev.gateway.server.node.TooManyConnectionsException;
+import dev.gateway.server.dispatch.EventRouter;
+import dev.gateway.server.client.ClientLifecycle;
+import dev.gateway.server.client.TooManyConnectionsException;
 import dev.gateway.server.websocket.Handshake;
 
 /**

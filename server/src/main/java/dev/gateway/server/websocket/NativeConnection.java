@@ -5,8 +5,8 @@ import java.time.Clock;
 import dev.gateway.server.client.Client;
 import dev.gateway.server.client.DisconnectReason;
 import dev.gateway.server.client.Transport;
-import dev.gateway.server.gateway.EventRouter;
-import dev.gateway.server.node.ClientLifecycle;
+import dev.gateway.server.dispatch.EventRouter;
+import dev.gateway.server.client.ClientLifecycle;
 
 import io.helidon.websocket.WsCloseCodes;
 

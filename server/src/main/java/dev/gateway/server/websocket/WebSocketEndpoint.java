@@ -8,9 +8,9 @@ import java.util.function.BooleanSupplier;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gateway.server.auth.TokenVerifier;
 import dev.gateway.server.connection.PeerAddress;
-import dev.gateway.server.gateway.EventRouter;
-import dev.gateway.server.node.ClientLifecycle;
-import dev.gateway.server.node.TooManyConnectionsException;
+import dev.gateway.server.dispatch.EventRouter;
+import dev.gateway.server.client.ClientLifecycle;
+import dev.gateway.server.client.TooManyConnectionsException;
 import dev.gateway.server.observe.GatewayMetrics;
 
 import io.helidon.http.HeaderNames;

@@ -1,4 +1,4 @@
-package dev.gateway.server.gateway;
+package dev.gateway.server.dispatch;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.gateway.server.node;
+package dev.gateway.server.client;
 
 import java.security.SecureRandom;
 import java.time.Clock;

@@ -1,4 +1,4 @@
-package dev.gateway.server.gateway;
+package dev.gateway.server.dispatch;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

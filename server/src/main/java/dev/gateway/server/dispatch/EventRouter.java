@@ -1,4 +1,4 @@
-package dev.gateway.server.gateway;
+package dev.gateway.server.dispatch;
 
 import java.time.Clock;
 import java.util.HashMap;
@@ -15,7 +15,7 @@ import dev.gateway.protocol.event.InboundFrame;
 import dev.gateway.protocol.event.ProtocolException;
 import dev.gateway.server.client.Client;
 import dev.gateway.server.client.DisconnectReason;
-import dev.gateway.server.node.ClientLifecycle;
+import dev.gateway.server.client.ClientLifecycle;
 import dev.gateway.server.observe.GatewayMetrics;
 
 /**

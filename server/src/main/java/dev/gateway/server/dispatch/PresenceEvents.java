@@ -1,4 +1,4 @@
-package dev.gateway.server.gateway;
+package dev.gateway.server.dispatch;
 
 import java.util.List;
 import java.util.Map;
@@ -11,7 +11,7 @@ import dev.gateway.server.auth.TokenVerifier;
 import dev.gateway.server.presence.PresenceService;
 
 /** The presence and session events of PROTOCOL section 4, mapped to service calls. */
-public final class ClientEvents {
+public final class PresenceEvents {
     /** Most user ids one {@code presence:subscribe} may name. */
     static final int MAX_SUBSCRIBE = 500;
     private static final long REFRESH_SKEW_SECONDS = 5;
@@ -19,7 +19,7 @@ public final class ClientEvents {
     private final PresenceService presence;
     private final TokenVerifier verifier;
 
-    public ClientEvents(PresenceService presence, TokenVerifier verifier) {
+    public PresenceEvents(PresenceService presence, TokenVerifier verifier) {
         this.presence = presence;
         this.verifier = verifier;
     }

@@ -1,4 +1,4 @@
-package dev.gateway.server.node;
+package dev.gateway.server.client;
 
 /**
  * A handshake refused because its user already has {@code MAX_SOCKETS_PER_USER} live sockets on all nodes together

@@ -1,4 +1,4 @@
-package dev.gateway.server.node;
+package dev.gateway.server.client;
 
 import java.time.Clock;
 import java.time.Duration;
