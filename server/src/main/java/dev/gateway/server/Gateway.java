@@ -369,14 +369,7 @@ public final class Gateway {
     private void awaitCloseFrames() {
         long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
         while (System.nanoTime() < deadline) {
-            boolean pending = false;
-            for (Client client : lifecycle.closing()) {
-                if (!client.outbox().isCloseSent()) {
-                    pending = true;
-                    break;
-                }
-            }
-            if (!pending) {
+            if (!lifecycle.closeFramesPending()) {
                 return;
             }
             try {

@@ -1,7 +1,9 @@
 package dev.gateway.server.client;
 
+import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicReference;
 
 import dev.gateway.protocol.store.ConnectionRecord;
@@ -14,15 +16,19 @@ import dev.gateway.server.auth.Principal;
  *                    │  frames in: reader thread, one at a time
  *                    │  frames out: {@link Outbox}, one writer
  * </pre>
- * The fields read by other threads (fan-out, sweeper) are final, volatile or concurrent; everything else belongs to
- * the reader thread.
+ * The client owns its parts (outbox, rate limit, transport) and its rules (when to ping, when a close is overdue);
+ * what its owner must act on, it tells its one {@link ClientListener}. The fields read by other threads (fan-out,
+ * sweeper) are final, volatile or concurrent; everything else belongs to the reader thread.
  */
 public final class Client {
+    /** Consecutive seconds with refused frames after which the socket is closed 4429. */
+    static final int RATE_LIMIT_PERSISTENCE_SECONDS = 10;
+
     private final ConnectionRecord record;
     private final Outbox outbox;
     private final TokenBucket rateLimit;
     private final Transport transport;
-    private final Runnable onOverflow;
+    private final ClientListener listener;
     private final Set<String> rooms = ConcurrentHashMap.newKeySet();
     private final Set<String> watchedUsers = ConcurrentHashMap.newKeySet();
     private final AtomicReference<DisconnectReason> ended = new AtomicReference<>();
@@ -31,18 +37,31 @@ public final class Client {
     private volatile long lastInboundMillis;
     private volatile long closeStartedMillis;
     private volatile long lastServerPingMillis;
+    private volatile boolean closing;
 
     /**
-     * @param onOverflow called when a frame does not fit in the outbox: the owner closes the client (4503)
+     * What bounds one client.
+     *
+     * @param outboundQueueFrames most frames its outbox holds ({@code OUTBOUND_QUEUE_FRAMES})
+     * @param ratePerSecond       frames per second its rate limit refills ({@code RATE_LIMIT_PER_SECOND})
      */
-    public Client(ConnectionRecord record, Principal principal, Transport transport, Outbox outbox, TokenBucket rateLimit,
-                  Runnable onOverflow, long nowMillis) {
+    public record Limits(int outboundQueueFrames, int ratePerSecond) {
+    }
+
+    /**
+     * @param writer   runs the outbox's single writer
+     * @param listener hears what the owner must act on
+     */
+    public Client(ConnectionRecord record, Principal principal, Transport transport, Executor writer, Limits limits,
+                  ClientListener listener, long nowMillis) {
         this.record = record;
-        this.onOverflow = onOverflow;
         this.principal = principal;
         this.transport = transport;
-        this.outbox = outbox;
-        this.rateLimit = rateLimit;
+        this.listener = listener;
+        this.outbox = new Outbox(transport, writer, limits.outboundQueueFrames(),
+                                 () -> listener.failed(this, DisconnectReason.CONNECTION_LOST, "send failed"),
+                                 () -> listener.frameSent(this));
+        this.rateLimit = new TokenBucket(limits.ratePerSecond(), RATE_LIMIT_PERSISTENCE_SECONDS, nowMillis);
         this.lastPresencePingMillis = nowMillis;
         this.lastInboundMillis = nowMillis;
     }
@@ -73,6 +92,11 @@ public final class Client {
         this.principal = refreshed;
     }
 
+    /** True once the current token's expiry is not after {@code now} (no skew allowed). */
+    public boolean isTokenExpired(Instant now) {
+        return !principal.expiresAt().isAfter(now);
+    }
+
     /**
      * Queues a text frame without waiting. When the outbox is full the client is closed as a slow consumer; a
      * client that is closing drops the frame.
@@ -84,20 +108,22 @@ public final class Client {
     /** Queues a frame shared with other sockets (a room message, encoded once). */
     public void send(OutboundFrame frame) {
         if (!outbox.offer(frame) && !isEnded()) {
-            onOverflow.run();
+            listener.failed(this, DisconnectReason.SLOW_CONSUMER, "slow consumer: outbound queue overflowed");
         }
     }
 
-    public Outbox outbox() {
-        return outbox;
+    /**
+     * Takes a token for one inbound frame (every frame counts, bad ones included).
+     *
+     * @return false when the frame is refused
+     */
+    public boolean tryTakeToken(long nowMillis) {
+        return rateLimit.tryTake(nowMillis);
     }
 
-    public Transport transport() {
-        return transport;
-    }
-
-    public TokenBucket rateLimit() {
-        return rateLimit;
+    /** True when frames were refused in each of the last several seconds: the socket is then closed 4429. */
+    public boolean keepsExceedingRateLimit() {
+        return rateLimit.isPersistentlyExceeded();
     }
 
     /** Rooms this socket is in, such as {@code user:alice} or {@code chat:42}. */
@@ -118,31 +144,59 @@ public final class Client {
         this.lastPresencePingMillis = nowMillis;
     }
 
-    public long lastInboundMillis() {
-        return lastInboundMillis;
-    }
-
+    /** Any frame arrived from the peer (pings and pongs included): it is alive. */
     public void inbound(long nowMillis) {
         this.lastInboundMillis = nowMillis;
     }
 
-    public long lastServerPingMillis() {
-        return lastServerPingMillis;
-    }
-
-    public void serverPinged(long nowMillis) {
-        this.lastServerPingMillis = nowMillis;
+    /** True when nothing arrived from the peer for {@code limitMillis} (a half-open connection). */
+    public boolean isSilent(long nowMillis, long limitMillis) {
+        return nowMillis - lastInboundMillis >= limitMillis;
     }
 
     /**
-     * Marks the socket ended; true only for the first caller, which then does the cleanup exactly once.
+     * Pings the peer when nothing arrived from it, and no ping went to it, for {@code idleMillis}: its pong then
+     * shows it is alive. Called by one sweeper thread.
+     *
+     * @return whether a ping was queued
      */
-    public boolean end(DisconnectReason reason, long nowMillis) {
-        if (ended.compareAndSet(null, reason)) {
-            closeStartedMillis = nowMillis;
+    public boolean pingIfIdle(long nowMillis, long idleMillis) {
+        if (nowMillis - lastInboundMillis >= idleMillis && nowMillis - lastServerPingMillis >= idleMillis) {
+            lastServerPingMillis = nowMillis;
+            outbox.ping();
             return true;
         }
         return false;
+    }
+
+    /** False once the connection is gone, whichever side ended it (including a TCP drop without a close frame). */
+    public boolean isConnected() {
+        return transport.isOpen();
+    }
+
+    /**
+     * Ends the socket, once whatever the cause: true only for the first caller, which then does the rest of the
+     * cleanup. When the server ends it, or gives up on a connection that is still open, the close frame with the
+     * reason's code is queued behind the frames already queued (dropping them for a slow consumer and a lost
+     * connection), and the client {@link #isClosing() is closing} until the peer completes the close.
+     *
+     * @param closeReason the close frame's reason text
+     */
+    public boolean end(DisconnectReason reason, String closeReason, long nowMillis) {
+        if (!ended.compareAndSet(null, reason)) {
+            return false;
+        }
+        closeStartedMillis = nowMillis;
+        if (reason != DisconnectReason.CLIENT_CLOSED && reason != DisconnectReason.CONNECTION_LOST) {
+            outbox.close(reason.closeCode().code(), closeReason, reason == DisconnectReason.SLOW_CONSUMER);
+            closing = true;
+        } else if (reason == DisconnectReason.CONNECTION_LOST && transport.isOpen()) {
+            // The server gives up on a connection that is still open (no pongs, ping timeout): a close frame ends it
+            // for a peer that still reads, and closeIfOverdue then drops the connection for one that does not.
+            outbox.close(reason.closeCode().code(), closeReason, true);
+            closing = true;
+        }
+        return true;
     }
 
     /** Why the socket ended, or null while it is open. */
@@ -154,9 +208,28 @@ public final class Client {
         return ended.get() != null;
     }
 
-    /** When {@link #end} was called, for the deadline after which a close that cannot be written is aborted. */
-    public long closeStartedMillis() {
-        return closeStartedMillis;
+    /** True when {@link #end} queued a close frame (the server closes this socket). */
+    public boolean isClosing() {
+        return closing;
+    }
+
+    /** True once the close frame was written (or writing failed). */
+    public boolean isCloseSent() {
+        return outbox.isCloseSent();
+    }
+
+    /**
+     * For a client {@link #isClosing() closing}: drops the connection when the peer has not completed the close within
+     * {@code graceMillis} of {@link #end} (call it again until the connection is gone).
+     *
+     * @return true when it dropped the connection
+     */
+    public boolean closeIfOverdue(long nowMillis, long graceMillis) {
+        if (transport.isOpen() && nowMillis - closeStartedMillis >= graceMillis) {
+            transport.abort();
+            return true;
+        }
+        return false;
     }
 
     @Override

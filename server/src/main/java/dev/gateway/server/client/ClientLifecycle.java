@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Iterator;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,12 +18,6 @@ import dev.gateway.protocol.event.ServerEvent;
 import dev.gateway.protocol.store.ConnectionRecord;
 import dev.gateway.protocol.store.ConnectionStore;
 import dev.gateway.server.auth.Principal;
-import dev.gateway.server.client.Client;
-import dev.gateway.server.client.ClientHub;
-import dev.gateway.server.client.DisconnectReason;
-import dev.gateway.server.client.Outbox;
-import dev.gateway.server.client.TokenBucket;
-import dev.gateway.server.client.Transport;
 import dev.gateway.server.config.GatewaySettings;
 import dev.gateway.server.observe.GatewayMetrics;
 import dev.gateway.server.presence.PresenceService;
@@ -31,17 +26,19 @@ import dev.gateway.server.room.RoomService;
 /**
  * Opens and ends clients on this node: the one place that registers a socket (Redis, hub, rooms, presence) and
  * undoes it, so every way a socket can end (client close, TCP drop, expiry, operator, shutdown, overflow) runs the
- * same cleanup exactly once, and logs the one INFO line per connect and disconnect.
+ * same cleanup exactly once, and logs the one INFO line per connect and disconnect. It is the listener of every client
+ * it opens, and the one owner of the clients it is closing (until their peer completes the close, or
+ * {@link #CLOSE_GRACE} passes and the connection is dropped).
  */
-public final class ClientLifecycle {
+public final class ClientLifecycle implements ClientListener {
     private static final System.Logger LOG = System.getLogger(ClientLifecycle.class.getName());
-    /** Consecutive seconds with refused frames after which a socket is closed 4429. */
-    private static final int RATE_LIMIT_PERSISTENCE_SECONDS = 10;
     private static final SecureRandom SOCKET_IDS = new SecureRandom();
     /** 10^18: every socket id has 19 digits. */
     private static final long SMALLEST_SOCKET_ID = 1_000_000_000_000_000_000L;
     /** How long an admitted socket may take to open before its registration is removed. */
     public static final Duration ADMISSION_TIMEOUT = Duration.ofSeconds(5);
+    /** How long a peer has to complete a close the server started before the connection is dropped. */
+    static final Duration CLOSE_GRACE = Duration.ofSeconds(5);
 
     private final ClientHub hub;
     private final PresenceService presence;
@@ -167,16 +164,9 @@ public final class ClientLifecycle {
     }
 
     private Client open(ConnectionRecord record, Principal principal, Set<String> contacts, Transport transport) {
-        long now = clock.millis();
-        Client[] self = new Client[1];
-        Outbox outbox = new Outbox(transport, executor, settings.outboundQueueFrames(),
-                                   () -> end(self[0], DisconnectReason.CONNECTION_LOST, "send failed"),
-                                   metrics::frameOut);
-        Client client = new Client(record, principal, transport, outbox,
-                                   new TokenBucket(settings.rateLimitPerSecond(), RATE_LIMIT_PERSISTENCE_SECONDS, now),
-                                   () -> end(self[0], DisconnectReason.SLOW_CONSUMER, "slow consumer: outbound queue overflowed"),
-                                   now);
-        self[0] = client;
+        Client client = new Client(record, principal, transport, executor,
+                                   new Client.Limits(settings.outboundQueueFrames(), settings.rateLimitPerSecond()), this,
+                                   clock.millis());
 
         hub.add(client);
         rooms.joinPersonalRooms(client);
@@ -211,18 +201,11 @@ public final class ClientLifecycle {
      * @return completes when Redis has been updated (or the update was deferred because Redis is away)
      */
     public CompletableFuture<Void> end(Client client, DisconnectReason reason, String closeReason) {
-        long now = clock.millis();
-        if (client == null || !client.end(reason, now)) {
+        if (client == null || !client.end(reason, closeReason, clock.millis())) {
             return CompletableFuture.completedFuture(null);
         }
         hub.remove(client);
-        if (reason != DisconnectReason.CLIENT_CLOSED && reason != DisconnectReason.CONNECTION_LOST) {
-            client.outbox().close(reason.closeCode().code(), closeReason, reason == DisconnectReason.SLOW_CONSUMER);
-            closing.add(client);
-        } else if (reason == DisconnectReason.CONNECTION_LOST && client.transport().isOpen()) {
-            // The server gives up on a connection that is still open (no pongs, ping timeout): a close frame ends it
-            // for a peer that still reads, and the sweeper then drops the connection for one that does not.
-            client.outbox().close(reason.closeCode().code(), closeReason, true);
+        if (client.isClosing()) {
             closing.add(client);
         }
         metrics.disconnected(reason);
@@ -237,12 +220,41 @@ public final class ClientLifecycle {
         }, executor);
     }
 
+    /** A client failed under its owner (outbox overflow, failed write): it ends. */
+    @Override
+    public void failed(Client client, DisconnectReason reason, String why) {
+        end(client, reason, why);
+    }
+
+    @Override
+    public void frameSent(Client client) {
+        metrics.frameOut();
+    }
+
     /**
-     * Clients the server is closing whose close has not completed: the sweeper drops their connection when the
-     * peer does not finish the close in time.
+     * Forgets the clients being closed whose connection is gone, and drops the connection of those whose peer did not
+     * complete the close within {@link #CLOSE_GRACE} (again at every call until it is gone); run by the sweeper.
      */
-    public Set<Client> closing() {
-        return closing;
+    public void dropOverdueCloses(long nowMillis) {
+        Iterator<Client> clients = closing.iterator();
+        while (clients.hasNext()) {
+            Client client = clients.next();
+            if (!client.isConnected()) {
+                clients.remove();
+            } else {
+                client.closeIfOverdue(nowMillis, CLOSE_GRACE.toMillis());
+            }
+        }
+    }
+
+    /** True while a client being closed has not had its close frame written (a graceful stop waits for them). */
+    public boolean closeFramesPending() {
+        for (Client client : closing) {
+            if (!client.isCloseSent()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

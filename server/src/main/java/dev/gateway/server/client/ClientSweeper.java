@@ -3,11 +3,7 @@ package dev.gateway.server.client;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Iterator;
 
-import dev.gateway.server.client.Client;
-import dev.gateway.server.client.ClientHub;
-import dev.gateway.server.client.DisconnectReason;
 import dev.gateway.server.presence.PresenceService;
 
 /**
@@ -17,9 +13,6 @@ import dev.gateway.server.presence.PresenceService;
  * never completes, and removes sockets registered at a handshake whose connection never opened.
  */
 public final class ClientSweeper {
-    /** How long a peer has to complete a close the server started before the connection is dropped. */
-    static final Duration CLOSE_GRACE = Duration.ofSeconds(5);
-
     private final ClientHub hub;
     private final ClientLifecycle lifecycle;
     private final PresenceService presence;
@@ -42,29 +35,19 @@ public final class ClientSweeper {
         Instant instant = clock.instant();
         long now = instant.toEpochMilli();
         for (Client client : hub.all()) {
-            if (!client.transport().isOpen()) {
+            if (!client.isConnected()) {
                 lifecycle.end(client, DisconnectReason.CONNECTION_LOST, "connection lost");
-            } else if (!client.principal().expiresAt().isAfter(instant)) {
+            } else if (client.isTokenExpired(instant)) {
                 lifecycle.end(client, DisconnectReason.TOKEN_EXPIRED, "token expired");
             } else if (presence.isExpired(client, now)) {
                 lifecycle.end(client, DisconnectReason.PRESENCE_EXPIRED, "presence expired: no presence:ping within the TTL");
-            } else if (now - client.lastInboundMillis() >= silentLimitMillis) {
+            } else if (client.isSilent(now, silentLimitMillis)) {
                 lifecycle.end(client, DisconnectReason.CONNECTION_LOST, "connection silent");
-            } else if (now - client.lastInboundMillis() >= pingAfterMillis && now - client.lastServerPingMillis() >= pingAfterMillis) {
-                client.serverPinged(now);
-                client.outbox().ping();
+            } else {
+                client.pingIfIdle(now, pingAfterMillis);
             }
         }
         lifecycle.expireAdmissions(now);
-        Iterator<Client> closing = lifecycle.closing().iterator();
-        while (closing.hasNext()) {
-            Client client = closing.next();
-            if (!client.transport().isOpen()) {
-                closing.remove();
-            } else if (now - client.closeStartedMillis() >= CLOSE_GRACE.toMillis()) {
-                // the peer did not complete the close in time: drop the connection (repeated until it is gone)
-                client.transport().abort();
-            }
-        }
+        lifecycle.dropOverdueCloses(now);
     }
 }

@@ -116,11 +116,11 @@ public final class EventRouter {
     /** Counts the message against the rate limit; closes the socket 4429 when it keeps exceeding it. */
     private boolean admit(Client client, OptionalLong ack, Map<String, ?> failureAckFields) {
         metrics.frameIn();
-        if (client.rateLimit().tryTake(clock.millis())) {
+        if (client.tryTakeToken(clock.millis())) {
             return true;
         }
         metrics.frameRateLimited();
-        if (client.rateLimit().isPersistentlyExceeded()) {
+        if (client.keepsExceedingRateLimit()) {
             lifecycle.end(client, DisconnectReason.RATE_LIMITED, "rate limit exceeded");
         } else {
             reply(client, ack, ErrorCode.RATE_LIMITED, "too many frames; slow down", failureAckFields);
