@@ -27,10 +27,7 @@ import dev.gateway.protocol.store.RedisKeys;
 import dev.gateway.server.api.ApiSettings;
 import dev.gateway.server.api.ServerApi;
 import dev.gateway.server.auth.JwtTokenVerifier;
-import dev.gateway.server.bus.DomainEvent;
-import dev.gateway.server.chat.ChatBroadcaster;
 import dev.gateway.server.chat.ChatService;
-import dev.gateway.server.bus.EventBus;
 import dev.gateway.server.bus.PresenceChannel;
 import dev.gateway.server.bus.RedisSubscriber;
 import dev.gateway.server.client.Client;
@@ -163,7 +160,6 @@ public final class Gateway {
 
         this.hub = new ClientHub();
         GatewayMetrics metrics = new GatewayMetrics(Metrics.globalRegistry(), hub);
-        EventBus bus = new EventBus();
         LocalRooms localRooms = new LocalRooms();
         this.catchUp = new ChatCatchUp(chatStore, codec, this::closeBehindStream);
         this.roomFanout = new RoomFanout(localRooms, catchUp::request);
@@ -181,13 +177,10 @@ public final class Gateway {
                                                          scheduler, RECOVERY_GRACE, subscriber::wake));
 
         PresenceFanout presenceFanout = new PresenceFanout(interest, localRooms, hub, codec, settings.presenceNotify());
-        bus.subscribe(DomainEvent.UserOnline.class, presenceFanout::onOnline);
-        bus.subscribe(DomainEvent.UserOffline.class, presenceFanout::onOffline);
         RoomPublisher publisher = new RoomPublisher(redis, metrics);
-        new ChatBroadcaster(publisher, codec).subscribeTo(bus);
-        ChatService chat = new ChatService(chatStore, rooms, settings.chatMembership(), bus, codec, metrics,
+        ChatService chat = new ChatService(chatStore, rooms, settings.chatMembership(), publisher, codec, metrics,
                                            monitor::isAvailable, clock, settings.maxChatsPerSocket());
-        subscriber.handle(RedisKeys.PRESENCE_CHANNEL, new PresenceChannel(mapper, bus))
+        subscriber.handle(RedisKeys.PRESENCE_CHANNEL, new PresenceChannel(mapper, presenceFanout))
                 .handle(RedisKeys.nodeChannel(settings.nodeId()),
                         new NodeCommandHandler(mapper, hub, lifecycle, connections, settings.nodeId(), executor, clock, chat::leave))
                 .onReconnect(monitor::check);

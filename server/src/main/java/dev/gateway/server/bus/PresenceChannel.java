@@ -6,19 +6,21 @@ import java.util.List;
 import java.util.function.Consumer;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+
 import dev.gateway.protocol.store.PresenceChange;
+import dev.gateway.server.presence.PresenceFanout;
 
 /**
- * Reads the presence transitions that the Lua scripts publish on {@code gw:presence} and puts them on this node's
- * event bus.
+ * Reads the presence transitions that the Lua scripts publish on {@code gw:presence} and hands them to this node's
+ * {@link PresenceFanout}, their one listener (a direct call: see docs/DESIGN.md, "One road into a room").
  */
 public final class PresenceChannel implements Consumer<String> {
     private final ObjectMapper mapper;
-    private final EventBus bus;
+    private final PresenceFanout fanout;
 
-    public PresenceChannel(ObjectMapper mapper, EventBus bus) {
+    public PresenceChannel(ObjectMapper mapper, PresenceFanout fanout) {
         this.mapper = mapper;
-        this.bus = bus;
+        this.fanout = fanout;
     }
 
     @Override
@@ -30,10 +32,10 @@ public final class PresenceChannel implements Consumer<String> {
             throw new UncheckedIOException("unreadable presence change", e);
         }
         if (change.isOnline()) {
-            bus.publish(new DomainEvent.UserOnline(change.userId(), change.timestamp()));
+            fanout.online(change.userId(), change.timestamp());
         } else {
-            bus.publish(new DomainEvent.UserOffline(change.userId(), change.timestamp(), change.reason(),
-                                                    change.rooms() == null ? List.of() : change.rooms()));
+            fanout.offline(change.userId(), change.timestamp(), change.reason(),
+                           change.rooms() == null ? List.of() : change.rooms());
         }
     }
 }

@@ -13,17 +13,17 @@ import dev.gateway.protocol.event.ServerEvent.ChatMessage;
 import dev.gateway.protocol.store.ChatStore;
 import dev.gateway.protocol.store.NotReplicatedException;
 import dev.gateway.protocol.store.RoomMessage;
-import dev.gateway.server.bus.DomainEvent;
-import dev.gateway.server.bus.EventBus;
 import dev.gateway.server.client.Client;
 import dev.gateway.server.config.GatewaySettings.ChatMembership;
 import dev.gateway.server.observe.GatewayMetrics;
+import dev.gateway.server.room.RoomPublisher;
 import dev.gateway.server.room.RoomService;
 
 /**
  * Chat: joining and leaving chat rooms, storing messages and telling the room, typing, read receipts, history and
  * recovery. A message is stored before anyone sees it; the same Redis script publishes it to the room, so every
- * member on every node receives a room's messages once, in the order they were stored.
+ * member on every node receives a room's messages once, in the order they were stored. Typing and read receipts are
+ * published to the room channel directly: every room event reaches sockets through that channel alone.
  */
 public final class ChatService {
     /** Most messages one recovery or history page returns. */
@@ -35,7 +35,7 @@ public final class ChatService {
     private final ChatStore store;
     private final RoomService rooms;
     private final MembershipPolicy membership;
-    private final EventBus bus;
+    private final RoomPublisher publisher;
     private final FrameCodec codec;
     private final GatewayMetrics metrics;
     private final BooleanSupplier redisAvailable;
@@ -43,13 +43,13 @@ public final class ChatService {
     private final int maxChatsPerSocket;
 
     /** @param maxChatsPerSocket chats one socket may have joined at once ({@code MAX_CHATS_PER_SOCKET}) */
-    public ChatService(ChatStore store, RoomService rooms, ChatMembership membership, EventBus bus, FrameCodec codec,
+    public ChatService(ChatStore store, RoomService rooms, ChatMembership membership, RoomPublisher publisher, FrameCodec codec,
                        GatewayMetrics metrics, BooleanSupplier redisAvailable, Clock clock, int maxChatsPerSocket) {
         this.maxChatsPerSocket = maxChatsPerSocket;
         this.store = store;
         this.rooms = rooms;
         this.membership = new MembershipPolicy(membership, store);
-        this.bus = bus;
+        this.publisher = publisher;
         this.codec = codec;
         this.metrics = metrics;
         this.redisAvailable = redisAvailable;
@@ -129,9 +129,8 @@ public final class ChatService {
         String template = RoomMessage.toAll(codec.encode(new ChatMessage(ID_PLACEHOLDER, chatId, senderId, content, type,
                                                                          clientMsgId.orElse(null), createdAt))).encode();
         int at = template.indexOf(ID_PLACEHOLDER);
-        ChatStore.Stored stored;
         try {
-            stored = metrics.redis(() -> store.send(chatId, senderId, content, type, clientMsgId, createdAt,
+            return metrics.redis(() -> store.send(chatId, senderId, content, type, clientMsgId, createdAt,
                                                     template.substring(0, at), template.substring(at + ID_PLACEHOLDER.length())));
         } catch (NotReplicatedException e) {
             LOG.log(System.Logger.Level.WARNING, "event=message-not-replicated chat={0} user={1} message={2}",
@@ -142,24 +141,22 @@ public final class ChatService {
                     chatId, senderId, e.getMessage());
             throw new ProtocolException(ErrorCode.INTERNAL, "message not stored: storage is unavailable, retry");
         }
-        if (stored.fresh()) {
-            bus.publish(new DomainEvent.MessageCreated(chatId, stored.messageId(), senderId, stored.createdAt()));
-        }
-        return stored;
     }
 
     /** Tells the room (except this socket) that the user is or stopped typing. */
     public void typing(Client client, String chatId, boolean isTyping) {
         requireJoined(client, chatId);
         requireRedis("typing");
-        bus.publish(new DomainEvent.Typing(chatId, client.userId(), client.socketId(), isTyping));
+        String frame = codec.encode(new ServerEvent.ChatTyping(chatId, client.userId(), isTyping));
+        deliver("typing", () -> publisher.toRoomExcept(RoomService.chatRoom(chatId), client.socketId(), frame));
     }
 
     /** Tells the room that the user read up to a message. */
     public void read(Client client, String chatId, String messageId) {
         requireJoined(client, chatId);
         requireRedis("read receipt");
-        bus.publish(new DomainEvent.Read(chatId, client.userId(), messageId));
+        String frame = codec.encode(new ServerEvent.ChatRead(chatId, client.userId(), messageId));
+        deliver("read receipt", () -> publisher.toRoom(RoomService.chatRoom(chatId), frame));
     }
 
     /** Stored messages, newest first, before {@code beforeId} (exclusive); for whoever may join. */
@@ -194,6 +191,18 @@ public final class ChatService {
     private void requireRedis(String what) {
         if (!redisAvailable.getAsBoolean()) {
             throw new ProtocolException(ErrorCode.INTERNAL, what + " not delivered: Redis is unavailable, retry");
+        }
+    }
+
+    /**
+     * Publishes an ephemeral room event. A PUBLISH that fails (Redis went away after {@link #requireRedis}) is logged
+     * and the sender's ack still says success, as it did when these events went through an in-process bus.
+     */
+    private static void deliver(String what, Runnable publish) {
+        try {
+            publish.run();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "event=chat-failed action={0} error=\"{1}\"", what, e.getMessage());
         }
     }
 

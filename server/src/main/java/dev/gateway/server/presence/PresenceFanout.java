@@ -1,12 +1,11 @@
 package dev.gateway.server.presence;
 
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 import dev.gateway.protocol.event.FrameCodec;
 import dev.gateway.protocol.event.ServerEvent;
-import dev.gateway.server.bus.DomainEvent.UserOffline;
-import dev.gateway.server.bus.DomainEvent.UserOnline;
 import dev.gateway.server.client.Client;
 import dev.gateway.server.client.ClientHub;
 import dev.gateway.server.client.OutboundFrame;
@@ -35,27 +34,34 @@ public final class PresenceFanout {
         this.notify = notify;
     }
 
-    public void onOnline(UserOnline event) {
-        String frame = codec.encode(new ServerEvent.PresenceOnline(event.userId(), event.timestamp()));
-        deliver(event.userId(), frame, notify == PresenceNotify.ALL ? hub.all() : interest.watchers(event.userId()));
+    /** A user went from no live socket to one (on any node). */
+    public void online(String userId, String timestamp) {
+        String frame = codec.encode(new ServerEvent.PresenceOnline(userId, timestamp));
+        deliver(userId, frame, notify == PresenceNotify.ALL ? hub.all() : interest.watchers(userId));
     }
 
-    public void onOffline(UserOffline event) {
-        String frame = codec.encode(new ServerEvent.PresenceOffline(event.userId(), event.timestamp(), event.reason()));
+    /**
+     * A user's last live socket ended (on any node).
+     *
+     * @param reason {@code disconnected} or {@code expired}
+     * @param rooms  chat rooms the last socket had joined: their members here are told too
+     */
+    public void offline(String userId, String timestamp, String reason, List<String> rooms) {
+        String frame = codec.encode(new ServerEvent.PresenceOffline(userId, timestamp, reason));
         if (notify == PresenceNotify.ALL) {
-            deliver(event.userId(), frame, hub.all());
+            deliver(userId, frame, hub.all());
             return;
         }
-        Set<Client> watchers = interest.watchers(event.userId());
-        if (event.rooms().isEmpty()) {
-            deliver(event.userId(), frame, watchers);
+        Set<Client> watchers = interest.watchers(userId);
+        if (rooms.isEmpty()) {
+            deliver(userId, frame, watchers);
             return;
         }
         Set<Client> recipients = new HashSet<>(watchers);
-        for (String room : event.rooms()) {
-            recipients.addAll(rooms.members(room));
+        for (String room : rooms) {
+            recipients.addAll(this.rooms.members(room));
         }
-        deliver(event.userId(), frame, recipients);
+        deliver(userId, frame, recipients);
     }
 
     private void deliver(String userId, String text, Iterable<Client> recipients) {
