@@ -23,6 +23,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * Thread-safe; share one instance.
  */
 public final class FrameCodec {
+    /** Encodes as itself in JSON (no character to escape) and is no id Redis gives. */
+    private static final String ID_PLACEHOLDER = "@@message-id@@";
     private static final ObjectNode EMPTY = JsonNodeFactory.instance.objectNode();
 
     private final ObjectMapper mapper;
@@ -79,6 +81,26 @@ public final class FrameCodec {
     /** Encodes a server event frame. */
     public String encode(ServerEvent event) {
         return encode(event.event(), event);
+    }
+
+    /**
+     * An encoded frame cut where a value goes that only the Redis script writing it knows: the script sends
+     * {@code before + value + after}.
+     */
+    public record Split(String before, String after) {
+    }
+
+    /**
+     * The {@code chat:message} frame of a message not stored yet, cut where its id goes (chat-send.lua puts the stream
+     * entry id there). The id of {@code message} is ignored.
+     */
+    public Split encodeAroundId(ServerEvent.ChatMessage message) {
+        String frame = encode(new ServerEvent.ChatMessage(ID_PLACEHOLDER, message.chatId(), message.senderId(),
+                                                          message.content(), message.type(), message.clientMsgId(),
+                                                          message.createdAt()));
+        // the id is the first field of the data, so the first occurrence is the id's even if the content holds it too
+        int at = frame.indexOf(ID_PLACEHOLDER);
+        return new Split(frame.substring(0, at), frame.substring(at + ID_PLACEHOLDER.length()));
     }
 
     /** Encodes a server event frame with any data object. */

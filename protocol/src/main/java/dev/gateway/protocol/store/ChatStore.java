@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import dev.gateway.protocol.event.FrameCodec;
 import dev.gateway.protocol.event.ServerEvent.ChatMessage;
 
 import redis.clients.jedis.Pipeline;
@@ -77,18 +78,19 @@ public final class ChatStore {
     /**
      * Stores a message and publishes it to the chat's room channel in one step.
      *
-     * @param roomMessagePrefix the room channel payload before the message id
-     * @param roomMessageSuffix the room channel payload after the message id
+     * @param frame the {@code chat:message} frame cut where its id goes ({@link FrameCodec#encodeAroundId})
      */
     public Stored send(String chatId, String senderId, String content, String type, Optional<String> clientMsgId,
-                       String createdAt, String roomMessagePrefix, String roomMessageSuffix) {
+                       String createdAt, FrameCodec.Split frame) {
         List<String> keys = List.of(RedisKeys.chatMessages(chatId),
                                     clientMsgId.map(id -> RedisKeys.chatClientMessage(chatId, senderId, id)).orElse(""),
                                     RedisKeys.EVENTS);
         String[] event = events.chatMessage(chatId, senderId, content, type, clientMsgId, createdAt);
+        List<String> roomMessage = RoomMessage.storedAroundId(frame);
         List<String> args = List.of(Integer.toString(STREAM_MAXLEN), senderId, content, type, clientMsgId.orElse(""), createdAt,
                                     Long.toString(CLIENT_MSG_ID_TTL.toSeconds()),
-                                    RedisKeys.roomChannel(Rooms.chat(chatId)), roomMessagePrefix, roomMessageSuffix,
+                                    RedisKeys.roomChannel(Rooms.chat(chatId)),
+                                    roomMessage.get(0), roomMessage.get(1), roomMessage.get(2),
                                     events.maxLenArgument(), event[0], event[1]);
         if (replicationWait.isEmpty()) {
             return stored((List<?>) SEND.eval(redis, keys, args));

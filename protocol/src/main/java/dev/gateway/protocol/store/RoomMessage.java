@@ -1,6 +1,9 @@
 package dev.gateway.protocol.store;
 
+import java.util.List;
 import java.util.Optional;
+
+import dev.gateway.protocol.event.FrameCodec;
 
 /**
  * What travels on a room channel ({@code gw:room:{room}}): one header line, then the client frame exactly as
@@ -21,8 +24,9 @@ import java.util.Optional;
  */
 public record RoomMessage(Optional<String> exceptSocket, Optional<String> onlyDevice, Optional<String> messageId,
                           String frame) {
-    /** Header prefix of a stored chat message; chat-send.lua writes it too. */
+    /** Header prefix of a stored chat message. */
     public static final String STORED_PREFIX = "m:";
+    private static final String HEADER_END = "\n";
 
     public static RoomMessage toAll(String frame) {
         return new RoomMessage(Optional.empty(), Optional.empty(), Optional.empty(), frame);
@@ -41,18 +45,29 @@ public record RoomMessage(Optional<String> exceptSocket, Optional<String> onlyDe
         return new RoomMessage(Optional.empty(), Optional.empty(), Optional.of(messageId), frame);
     }
 
+    /**
+     * The channel payload of a stored chat message whose id only the storing script knows (chat-send.lua), in the
+     * three parts it joins with the id after each of the first two: the header's prefix, the rest of the header and
+     * the frame up to its id, the rest of the frame.
+     *
+     * @param frame the {@code chat:message} frame cut where its id goes
+     */
+    public static List<String> storedAroundId(FrameCodec.Split frame) {
+        return List.of(STORED_PREFIX, HEADER_END + frame.before(), frame.after());
+    }
+
     /** The channel payload. */
     public String encode() {
         if (exceptSocket.isPresent()) {
-            return "x:" + exceptSocket.get() + "\n" + frame;
+            return "x:" + exceptSocket.get() + HEADER_END + frame;
         }
         if (onlyDevice.isPresent()) {
-            return "d:" + onlyDevice.get() + "\n" + frame;
+            return "d:" + onlyDevice.get() + HEADER_END + frame;
         }
         if (messageId.isPresent()) {
-            return STORED_PREFIX + messageId.get() + "\n" + frame;
+            return STORED_PREFIX + messageId.get() + HEADER_END + frame;
         }
-        return "\n" + frame;
+        return HEADER_END + frame;
     }
 
     /**

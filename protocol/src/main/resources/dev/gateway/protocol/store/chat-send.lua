@@ -15,11 +15,12 @@
 -- ARGV[6] createdAt (ISO-8601 UTC)
 -- ARGV[7] TTL of the clientMsgId key, seconds
 -- ARGV[8] room channel (gw:room:chat:{chatId})
--- ARGV[9] frame prefix: the room message after its header ('\n' then the frame) up to the message id
--- ARGV[10] frame suffix: the rest of the room message after the message id
--- ARGV[11] approximate MAXLEN of the event stream, or 0 when it is off
--- ARGV[12] chat.message data prefix: the JSON up to the message id
--- ARGV[13] chat.message data suffix: the JSON after the message id
+-- ARGV[9..11] the room message around the message id, which goes after ARGV[9] and after ARGV[10]
+--          (RoomMessage.storedAroundId): the header's prefix ('m:'), the rest of the header and the frame up to its
+--          id, the rest of the frame
+-- ARGV[12] approximate MAXLEN of the event stream, or 0 when it is off
+-- ARGV[13] chat.message data prefix: the JSON up to the message id
+-- ARGV[14] chat.message data suffix: the JSON after the message id
 -- Returns {messageId, createdAt, 1} for a new message, {messageId, createdAt, 0} for a repeat.
 if KEYS[2] ~= '' then
     local first = redis.call('GET', KEYS[2])
@@ -45,9 +46,9 @@ if KEYS[2] ~= '' then
     redis.call('SET', KEYS[2], id, 'EX', ARGV[7])
 end
 -- the header line 'm:{id}' (RoomMessage.stored) lets nodes order and deduplicate without reading the frame
-redis.call('PUBLISH', ARGV[8], 'm:' .. id .. ARGV[9] .. id .. ARGV[10])
+redis.call('PUBLISH', ARGV[8], ARGV[9] .. id .. ARGV[10] .. id .. ARGV[11])
 -- a repeat returned above: only a stored message reaches the event stream
-if ARGV[11] ~= '0' then
-    redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[11], '*', 'type', 'chat.message', 'data', ARGV[12] .. id .. ARGV[13])
+if ARGV[12] ~= '0' then
+    redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[12], '*', 'type', 'chat.message', 'data', ARGV[13] .. id .. ARGV[14])
 end
 return {id, ARGV[6], 1}

@@ -45,7 +45,6 @@ class ChatStoreTest {
     @RegisterExtension
     static final TestRedis REDIS = new TestRedis();
 
-    private static final String ID_PLACEHOLDER = "@@message-id@@";
     private static final Duration PRESENCE_TTL = Duration.ofSeconds(60);
     private static final Instant NOW = Instant.parse("2025-03-01T10:00:00Z");
     private static final String ROOM_C1 = "gw:room:chat:c1";
@@ -582,11 +581,9 @@ class ChatStoreTest {
     /** Sends as the gateway does: the room message is the encoded chat:message frame, split around its id. */
     private ChatStore.Stored send(String chatId, String senderId, String content, Optional<String> clientMsgId,
                                   String createdAt) {
-        String template = RoomMessage.toAll(codec.encode(new ChatMessage(ID_PLACEHOLDER, chatId, senderId, content, "text",
-                                                                         clientMsgId.orElse(null), createdAt))).encode();
-        int at = template.indexOf(ID_PLACEHOLDER);
         return chats.send(chatId, senderId, content, "text", clientMsgId, createdAt,
-                          template.substring(0, at), template.substring(at + ID_PLACEHOLDER.length()));
+                          codec.encodeAroundId(new ChatMessage(null, chatId, senderId, content, "text",
+                                                               clientMsgId.orElse(null), createdAt)));
     }
 
     private List<String> sendMessages(String chatId, int count) {

@@ -36,7 +36,6 @@ class EscapedKeysTest {
 
     private static final Duration PRESENCE_TTL = Duration.ofSeconds(60);
     private static final Instant NOW = Instant.parse("2025-03-01T10:00:00Z");
-    private static final String ID_PLACEHOLDER = "@@message-id@@";
 
     private final FrameCodec codec = FrameCodec.create();
     private final ObjectMapper mapper = Json.mapper();
@@ -195,11 +194,9 @@ class EscapedKeysTest {
 
     private ChatStore.Stored send(String chatId, String senderId, Optional<String> clientMsgId) {
         String createdAt = NOW.toString();
-        String template = RoomMessage.toAll(codec.encode(new ChatMessage(ID_PLACEHOLDER, chatId, senderId, "hi", "text",
-                                                                         clientMsgId.orElse(null), createdAt))).encode();
-        int at = template.indexOf(ID_PLACEHOLDER);
-        return chats.send(chatId, senderId, "hi", "text", clientMsgId, createdAt, template.substring(0, at),
-                          template.substring(at + ID_PLACEHOLDER.length()));
+        return chats.send(chatId, senderId, "hi", "text", clientMsgId, createdAt,
+                          codec.encodeAroundId(new ChatMessage(null, chatId, senderId, "hi", "text", clientMsgId.orElse(null),
+                                                               createdAt)));
     }
 
     private static List<String> payloadsOn(String channel, List<Message> messages) {

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import dev.gateway.protocol.event.FrameCodec;
 import dev.gateway.protocol.event.Json;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -72,7 +73,7 @@ public final class EventStreamBenchmark {
         started = System.nanoTime();
         for (int i = 0; i < messages; i++) {
             chats.send("c1", "user-1", "message number " + i + " with some text in it", "text", Optional.of("m" + i),
-                       now.toString(), "\n{\"event\":\"chat:message\",\"data\":{\"id\":\"", "\"}}");
+                       now.toString(), new FrameCodec.Split("{\"event\":\"chat:message\",\"data\":{\"id\":\"", "\"}}"));
         }
         long messageNanos = System.nanoTime() - started;
         Map<String, long[]> messageStats = commandStats(redis);

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import dev.gateway.protocol.event.FrameCodec;
 import dev.gateway.protocol.event.Json;
 import dev.gateway.protocol.event.ServerEvent;
 
@@ -33,6 +34,8 @@ class EventStreamTest {
 
     private static final Duration PRESENCE_TTL = Duration.ofSeconds(60);
     private static final Instant NOW = Instant.parse("2025-03-01T10:00:00Z");
+    /** A message's room frame, when the test looks only at the event stream. */
+    private static final FrameCodec.Split NO_FRAME = new FrameCodec.Split("", "");
 
     private final ObjectMapper mapper = Json.mapper();
     private RedisClient redis;
@@ -170,7 +173,7 @@ class EventStreamTest {
 
     @Test
     void aStoredMessageAppendsTheChatMessageDataOfTheContract() throws Exception {
-        ChatStore.Stored stored = chats.send("c1", "alice", "hi \"there\"", "text", Optional.of("m1"), NOW.toString(), "", "");
+        ChatStore.Stored stored = chats.send("c1", "alice", "hi \"there\"", "text", Optional.of("m1"), NOW.toString(), NO_FRAME);
 
         assertThat(types(), contains("chat.message"));
         ServerEvent.ChatMessage expected = new ServerEvent.ChatMessage(stored.messageId(), "c1", "alice", "hi \"there\"", "text",
@@ -180,7 +183,7 @@ class EventStreamTest {
 
     @Test
     void aMessageWithoutClientMsgIdHasANullClientMsgId() throws Exception {
-        chats.send("c1", "alice", "hi", "text", Optional.empty(), NOW.toString(), "", "");
+        chats.send("c1", "alice", "hi", "text", Optional.empty(), NOW.toString(), NO_FRAME);
 
         assertThat(data(0).containsKey("clientMsgId"), is(true));
         assertThat(data(0).get("clientMsgId"), is((Object) null));
@@ -188,8 +191,8 @@ class EventStreamTest {
 
     @Test
     void aRepeatedClientMsgIdAppendsNothing() {
-        chats.send("c1", "alice", "hi", "text", Optional.of("m1"), NOW.toString(), "", "");
-        chats.send("c1", "alice", "hi", "text", Optional.of("m1"), NOW.toString(), "", "");
+        chats.send("c1", "alice", "hi", "text", Optional.of("m1"), NOW.toString(), NO_FRAME);
+        chats.send("c1", "alice", "hi", "text", Optional.of("m1"), NOW.toString(), NO_FRAME);
 
         assertThat(types(), contains("chat.message"));
     }
@@ -212,7 +215,7 @@ class EventStreamTest {
         ConnectionRecord s1 = socket("s1", "alice");
         connections.register(registration(s1), PRESENCE_TTL, NOW, true);
         chats.join("s1", "c1", "alice", "joined");
-        chats.send("c1", "alice", "hi", "text", Optional.empty(), NOW.toString(), "", "");
+        chats.send("c1", "alice", "hi", "text", Optional.empty(), NOW.toString(), NO_FRAME);
         chats.leave("s1", "c1", "alice", "left");
         connections.unregister(s1, PresenceChange.DISCONNECTED, NOW);
 
@@ -223,7 +226,7 @@ class EventStreamTest {
     void theStreamIsTrimmedToAboutMaxLen() {
         use(new EventStream(true, 100));
         for (int i = 0; i < 1000; i++) {
-            chats.send("c1", "alice", "m" + i, "text", Optional.empty(), NOW.toString(), "", "");
+            chats.send("c1", "alice", "m" + i, "text", Optional.empty(), NOW.toString(), NO_FRAME);
         }
 
         // MAXLEN ~ trims whole macro nodes (100 entries each by default): about 100, never the 1000 written
@@ -240,7 +243,7 @@ class EventStreamTest {
             redis.sendCommand(Protocol.Command.CONFIG, "RESETSTAT");
 
             connections.register(registration(socket("s2", "bob")), PRESENCE_TTL, NOW, true);
-            chats.send("c1", "bob", "hi", "text", Optional.empty(), NOW.toString(), "", "");
+            chats.send("c1", "bob", "hi", "text", Optional.empty(), NOW.toString(), NO_FRAME);
 
             Map<String, Long> calls = commandCalls();
             assertThat(events + ": scripts run", calls.getOrDefault("evalsha", 0L) + calls.getOrDefault("eval", 0L), is(2L));

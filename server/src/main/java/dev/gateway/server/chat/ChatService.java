@@ -30,7 +30,6 @@ public final class ChatService {
     public static final int PAGE = 100;
 
     private static final System.Logger LOG = System.getLogger(ChatService.class.getName());
-    private static final String ID_PLACEHOLDER = "@@message-id@@";
 
     private final ChatStore store;
     private final RoomService rooms;
@@ -126,12 +125,10 @@ public final class ChatService {
             throw new ProtocolException(ErrorCode.INTERNAL, "message not stored: storage is unavailable, retry");
         }
         String createdAt = clock.instant().toString();
-        String template = RoomMessage.toAll(codec.encode(new ChatMessage(ID_PLACEHOLDER, chatId, senderId, content, type,
-                                                                         clientMsgId.orElse(null), createdAt))).encode();
-        int at = template.indexOf(ID_PLACEHOLDER);
+        FrameCodec.Split frame = codec.encodeAroundId(new ChatMessage(null, chatId, senderId, content, type,
+                                                                      clientMsgId.orElse(null), createdAt));
         try {
-            return metrics.redis(() -> store.send(chatId, senderId, content, type, clientMsgId, createdAt,
-                                                    template.substring(0, at), template.substring(at + ID_PLACEHOLDER.length())));
+            return metrics.redis(() -> store.send(chatId, senderId, content, type, clientMsgId, createdAt, frame));
         } catch (NotReplicatedException e) {
             LOG.log(System.Logger.Level.WARNING, "event=message-not-replicated chat={0} user={1} message={2}",
                     chatId, senderId, e.stored().messageId());
