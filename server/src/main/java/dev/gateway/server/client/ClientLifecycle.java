@@ -11,7 +11,7 @@ import java.util.Iterator;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executor;
 
 import dev.gateway.protocol.event.FrameCodec;
 import dev.gateway.protocol.event.ServerEvent;
@@ -46,13 +46,13 @@ public final class ClientLifecycle implements ClientListener {
     private final FrameCodec codec;
     private final GatewayMetrics metrics;
     private final GatewaySettings settings;
-    private final ExecutorService executor;
+    private final Executor executor;
     private final Clock clock;
     private final Set<Client> closing = ConcurrentHashMap.newKeySet();
     private final ConcurrentHashMap<String, Admission> admitted = new ConcurrentHashMap<>();
 
     public ClientLifecycle(ClientHub hub, PresenceService presence, RoomService rooms, FrameCodec codec,
-                           GatewayMetrics metrics, GatewaySettings settings, ExecutorService executor, Clock clock) {
+                           GatewayMetrics metrics, GatewaySettings settings, Executor executor, Clock clock) {
         this.hub = hub;
         this.presence = presence;
         this.rooms = rooms;
