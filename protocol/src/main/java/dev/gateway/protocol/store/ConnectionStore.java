@@ -1,7 +1,5 @@
 package dev.gateway.protocol.store;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,7 +15,6 @@ import java.util.function.Supplier;
 import dev.gateway.protocol.event.FrameCodec;
 import dev.gateway.protocol.event.ServerEvent;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.RedisClient;
@@ -46,7 +43,7 @@ public final class ConnectionStore {
     private static final int UNREGISTER_ATTEMPTS = 5;
 
     private final RedisClient redis;
-    private final ObjectMapper mapper;
+    private final StoredJson json;
     private final FrameCodec codec;
     private final EventStream events;
 
@@ -58,7 +55,7 @@ public final class ConnectionStore {
     /** @param events whether and how the scripts append to the event stream ({@code EVENTS}, {@code EVENTS_MAXLEN}) */
     public ConnectionStore(RedisClient redis, ObjectMapper mapper, EventStream events) {
         this.redis = redis;
-        this.mapper = mapper;
+        this.json = new StoredJson(mapper);
         this.codec = new FrameCodec(mapper);
         this.events = events;
     }
@@ -157,7 +154,7 @@ public final class ConnectionStore {
 
     /** Rewrites the record of a registered socket (keeping its TTL); does nothing when the socket is gone. */
     public void update(ConnectionRecord connection) {
-        redis.set(RedisKeys.connection(connection.socketId()), json(connection), SetParams.setParams().xx().keepTtl());
+        redis.set(RedisKeys.connection(connection.socketId()), json.write(connection), SetParams.setParams().xx().keepTtl());
     }
 
     /** Registers many sockets in one round trip (recovery after Redis restarts). */
@@ -244,7 +241,7 @@ public final class ConnectionStore {
                                                  RedisKeys.socketChats(c.socketId())),
                                          List.of(c.socketId(),
                                                  Long.toString(CONNECTION_TTL.toSeconds()),
-                                                 json(socket.presence()),
+                                                 json.write(socket.presence()),
                                                  Long.toString(presenceTtl.toMillis()),
                                                  Long.toString(now.toEpochMilli()),
                                                  c.userId())));
@@ -333,12 +330,12 @@ public final class ConnectionStore {
     /** The presence entries of a user's sockets, by socket id. */
     public Map<String, PresenceEntry> presenceOf(String userId) {
         Map<String, PresenceEntry> entries = new LinkedHashMap<>();
-        redis.hgetAll(RedisKeys.presence(userId)).forEach((socket, value) -> entries.put(socket, parse(value, PresenceEntry.class)));
+        redis.hgetAll(RedisKeys.presence(userId)).forEach((socket, value) -> entries.put(socket, json.read(value, PresenceEntry.class)));
         return entries;
     }
 
-    public ConnectionRecord parseConnection(String json) {
-        return parse(json, ConnectionRecord.class);
+    public ConnectionRecord parseConnection(String value) {
+        return json.read(value, ConnectionRecord.class);
     }
 
     private static List<String> registerKeys(ConnectionRecord c) {
@@ -375,7 +372,7 @@ public final class ConnectionStore {
         args.add(c.socketId());
         args.add(c.userId());
         args.add(reason.isPresent() ? RedisKeys.PRESENCE_CHANNEL : "");
-        args.add(reason.map(r -> json(PresenceChange.offline(c.userId(), now.toString(), r, rooms))).orElse(""));
+        args.add(reason.map(r -> json.write(PresenceChange.offline(c.userId(), now.toString(), r, rooms))).orElse(""));
         args.add(Integer.toString(chatIds.size()));
         args.add(events.maxLenArgument());
         args.add(reason.isPresent() ? events.socketClosed(c, closure, now) : "");
@@ -394,34 +391,18 @@ public final class ConnectionStore {
                                       int maxSocketsPerUser) {
         ConnectionRecord c = registration.connection();
         return List.of(c.socketId(),
-                       json(c),
+                       json.write(c),
                        Long.toString(CONNECTION_TTL.toSeconds()),
-                       json(registration.presence()),
+                       json.write(registration.presence()),
                        Long.toString(presenceTtl.toMillis()),
                        Long.toString(now.toEpochMilli()),
                        c.userId(),
                        c.serverId(),
                        announce ? RedisKeys.PRESENCE_CHANNEL : "",
-                       json(PresenceChange.online(c.userId(), now.toString())),
+                       json.write(PresenceChange.online(c.userId(), now.toString())),
                        Integer.toString(maxSocketsPerUser),
                        events.maxLenArgument(),
                        announce ? events.socketOpened(c, now) : "",
                        announce ? events.userOnline(c.userId(), now, c.serverId()) : "");
-    }
-
-    String json(Object value) {
-        try {
-            return mapper.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    <T> T parse(String json, Class<T> type) {
-        try {
-            return mapper.readValue(json, type);
-        } catch (IOException e) {
-            throw new UncheckedIOException("unreadable " + type.getSimpleName() + " in Redis", e);
-        }
     }
 }

@@ -25,11 +25,13 @@ import redis.clients.jedis.params.SetParams;
 public final class NodeStore {
     private final RedisClient redis;
     private final ObjectMapper mapper;
+    private final StoredJson json;
     private final ConnectionStore connections;
 
     public NodeStore(RedisClient redis, ObjectMapper mapper, ConnectionStore connections) {
         this.redis = redis;
         this.mapper = mapper;
+        this.json = new StoredJson(mapper);
         this.connections = connections;
     }
 
@@ -48,7 +50,7 @@ public final class NodeStore {
     /** Writes a node's heartbeat record with its TTL and lists the node in {@code ws:nodes}. */
     public void heartbeat(NodeRecord record, Duration ttl) {
         try (Pipeline pipeline = redis.pipelined()) {
-            pipeline.set(RedisKeys.node(record.nodeId()), connections.json(record), SetParams.setParams().px(ttl.toMillis()));
+            pipeline.set(RedisKeys.node(record.nodeId()), json.write(record), SetParams.setParams().px(ttl.toMillis()));
             pipeline.sadd(RedisKeys.NODES, record.nodeId());
             pipeline.sync();
         }
@@ -69,7 +71,7 @@ public final class NodeStore {
         List<NodeStatus> nodes = new ArrayList<>(ids.size());
         for (int i = 0; i < ids.size(); i++) {
             Optional<NodeRecord> record = Optional.ofNullable(records.get(i).get())
-                    .map(json -> connections.parse(json, NodeRecord.class));
+                    .map(value -> json.read(value, NodeRecord.class));
             nodes.add(new NodeStatus(ids.get(i), record, counts.get(i).get()));
         }
         return nodes;

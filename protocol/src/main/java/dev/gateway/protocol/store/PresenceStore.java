@@ -23,10 +23,12 @@ public final class PresenceStore {
 
     private final RedisClient redis;
     private final ConnectionStore connections;
+    private final StoredJson json;
 
     public PresenceStore(RedisClient redis, ObjectMapper mapper, ConnectionStore connections) {
         this.redis = redis;
         this.connections = connections;
+        this.json = new StoredJson(mapper);
     }
 
     /** An online user and when one of their sockets last pinged. */
@@ -127,7 +129,7 @@ public final class PresenceStore {
         int expired = 0;
         EventStream events = connections.events();
         for (String userId : redis.zrangeByScore(RedisKeys.PRESENCE_ONLINE, Double.NEGATIVE_INFINITY, newestLapsed, 0, CHUNK)) {
-            String offline = connections.json(PresenceChange.offline(userId, now.toString(), PresenceChange.EXPIRED, List.of()));
+            String offline = json.write(PresenceChange.offline(userId, now.toString(), PresenceChange.EXPIRED, List.of()));
             Object result = EXPIRE_USER.eval(redis,
                                              List.of(RedisKeys.presence(userId), RedisKeys.PRESENCE_ONLINE, RedisKeys.EVENTS),
                                              List.of(userId, Long.toString(newestLapsed), RedisKeys.PRESENCE_CHANNEL, offline,

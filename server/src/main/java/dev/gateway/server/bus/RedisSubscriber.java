@@ -115,11 +115,6 @@ public final class RedisSubscriber implements RoomChannels {
         }
     }
 
-    /** True while subscribed to every channel. */
-    public boolean isSubscribed() {
-        return subscribed;
-    }
-
     @Override
     public void reconcile(String room) {
         String channel = RedisKeys.roomChannel(room);
