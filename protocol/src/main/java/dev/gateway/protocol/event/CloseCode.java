@@ -15,6 +15,11 @@ public enum CloseCode {
     PROTOCOL_ERROR(1002),
     /** A text message or close reason was not valid UTF-8. Terminal: a client bug. */
     INVALID_PAYLOAD(1007),
+    /**
+     * The Socket.IO edge refused a connection for breaking its rules (an undecodable Engine.IO packet, a second
+     * concurrent poll, no CONNECT in time, an upgrade of an upgraded session, the connection cap). Terminal.
+     */
+    POLICY_VIOLATION(1008),
     /** A message exceeded {@code MAX_FRAME_BYTES}. Terminal for that message. */
     MESSAGE_TOO_BIG(1009),
     /** Unexpected server condition. Reconnect. */

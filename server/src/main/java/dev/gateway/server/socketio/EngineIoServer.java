@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 
+import dev.gateway.protocol.event.CloseCode;
 import dev.gateway.protocol.event.SocketIoCodec;
 import dev.gateway.server.client.DisconnectReason;
 import dev.gateway.server.client.Transport;
@@ -104,7 +105,7 @@ public final class EngineIoServer {
         @Override
         public void opened(Transport transport) {
             try {
-                transport.sendClose(1008, "session already upgraded");
+                transport.sendClose(CloseCode.POLICY_VIOLATION.code(), "session already upgraded");
             } catch (Exception e) {
                 transport.abort();
             }

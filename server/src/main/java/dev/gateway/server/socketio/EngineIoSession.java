@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
+import dev.gateway.protocol.event.CloseCode;
 import dev.gateway.server.client.OutboundFrame;
 import dev.gateway.server.client.Transport;
 
@@ -58,7 +59,7 @@ public final class EngineIoSession {
     /** No close frame to send: the client's own close frame was answered already. */
     private static final int ANSWERED = 0;
     private static final int NORMAL = 1000;
-    private static final int POLICY_VIOLATION = 1008;
+    private static final int POLICY_VIOLATION = CloseCode.POLICY_VIOLATION.code();
     private static final int TOO_BIG = 1009;
     /** How long a peer has to answer a close frame the session sent before the connection is dropped. */
     private static final long CLOSE_GRACE_MILLIS = 5000;

@@ -39,7 +39,7 @@ import dev.gateway.server.websocket.Handshake;
  */
 final class SocketIoConnection implements EngineIoSession.Listener {
     private static final System.Logger LOG = System.getLogger(SocketIoConnection.class.getName());
-    private static final int POLICY_VIOLATION = 1008;
+    private static final int POLICY_VIOLATION = CloseCode.POLICY_VIOLATION.code();
 
     enum State {
         AWAITING_CONNECT, CONNECTED, CLOSED
