@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.regex.Pattern;
 
+import dev.gateway.protocol.event.Identifiers;
 import dev.gateway.admin.Environment;
 import dev.gateway.admin.ExitCodes;
 import dev.gateway.admin.GatewayCtl;
@@ -38,7 +38,6 @@ import picocli.CommandLine.Spec;
                    "  websocat -H \"Authorization: Bearer $TOKEN\" ws://localhost:8080/ws"})
 public final class TokenCommand implements Callable<Integer> {
     /** The user ids the gateway accepts in {@code sub} (PROTOCOL section 2). */
-    private static final Pattern USER_ID = Pattern.compile("[A-Za-z0-9._:@-]{1,128}");
     /** HS256 needs a key of at least the hash's size; the gateway refuses shorter secrets too. */
     private static final int MIN_SECRET_BYTES = 32;
 
@@ -62,9 +61,9 @@ public final class TokenCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (!USER_ID.matcher(userId).matches()) {
+        if (!Identifiers.isValid(userId)) {
             throw new ParameterException(spec.commandLine(),
-                                         "--user must be 1 to 128 characters of A-Z a-z 0-9 . _ : @ -, got '" + userId + "'");
+                                         "--user must be " + Identifiers.RULE + ", got '" + userId + "'");
         }
         Environment environment = gatewayctl.environment();
         Optional<String> configured = environment.variable("JWT_SECRET");

@@ -7,6 +7,7 @@ import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.gateway.protocol.event.Identifiers;
 import dev.gateway.protocol.event.ProtocolException;
 import dev.gateway.protocol.store.MessageId;
 import dev.gateway.server.dispatch.Fields;
@@ -23,7 +24,7 @@ final class ApiFields {
     static final int MAX_CONTENT = 4000;
     static final int MAX_CLIENT_MSG_ID = 64;
     static final int MAX_TYPE = 32;
-    static final int MAX_DEVICE_ID = 128;
+    static final int MAX_DEVICE_ID = Identifiers.MAX_LENGTH;
     static final int MAX_MESSAGE_ID = 64;
     static final int DEFAULT_HISTORY = 50;
     static final int MAX_HISTORY = 100;
@@ -50,8 +51,8 @@ final class ApiFields {
 
     /** An id of a path or query ({@code chatId}, {@code userId}): 1..128 characters of {@code [A-Za-z0-9._:@-]}. */
     static String id(String field, String value) {
-        if (value == null || !Fields.ID.matcher(value).matches()) {
-            throw ApiError.validation(field, "must be 1..128 characters of [A-Za-z0-9._:@-]");
+        if (value == null || !Identifiers.isValid(value)) {
+            throw ApiError.validation(field, "must be " + Identifiers.RULE);
         }
         return value;
     }

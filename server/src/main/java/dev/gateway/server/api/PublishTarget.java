@@ -3,6 +3,7 @@ package dev.gateway.server.api;
 import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.gateway.protocol.event.Identifiers;
 import dev.gateway.protocol.store.Rooms;
 import dev.gateway.server.dispatch.Fields;
 
@@ -15,7 +16,7 @@ import dev.gateway.server.dispatch.Fields;
  * @param deviceId only the sockets of this device of {@code userId}
  */
 record PublishTarget(String room, Optional<String> userId, Optional<String> deviceId) {
-    private static final int MAX_ID = 128;
+    private static final int MAX_ID = Identifiers.MAX_LENGTH;
 
     /**
      * @throws ApiError 400 naming {@code target}, {@code target.room}, {@code target.userId} or {@code target.deviceId}
@@ -40,8 +41,8 @@ record PublishTarget(String room, Optional<String> userId, Optional<String> devi
             return new PublishTarget(room(text(target, "room", 6 + MAX_ID)), Optional.empty(), Optional.empty());
         }
         String userId = text(target, "userId", MAX_ID);
-        if (!Fields.ID.matcher(userId).matches()) {
-            throw ApiError.validation("target.userId", "must be 1..128 characters of [A-Za-z0-9._:@-]");
+        if (!Identifiers.isValid(userId)) {
+            throw ApiError.validation("target.userId", "must be " + Identifiers.RULE);
         }
         Optional<String> deviceId = present(target, "deviceId") ? Optional.of(text(target, "deviceId", MAX_ID)) : Optional.empty();
         return new PublishTarget(Rooms.user(userId), Optional.of(userId), deviceId);
@@ -52,7 +53,7 @@ record PublishTarget(String room, Optional<String> userId, Optional<String> devi
         int colon = name.indexOf(':');
         String kind = colon < 0 ? "" : name.substring(0, colon);
         String id = colon < 0 ? "" : name.substring(colon + 1);
-        if (!id.isEmpty() && Fields.ID.matcher(id).matches()) {
+        if (!id.isEmpty() && Identifiers.isValid(id)) {
             switch (kind) {
                 case "chat" -> {
                     return Rooms.chat(id);
@@ -68,8 +69,8 @@ record PublishTarget(String room, Optional<String> userId, Optional<String> devi
                 }
             }
         }
-        throw ApiError.validation("target.room", "must be chat:{chatId}, user:{userId} or role:{roleContextId}, the id 1..128 "
-                + "characters of [A-Za-z0-9._:@-]");
+        throw ApiError.validation("target.room", "must be chat:{chatId}, user:{userId} or role:{roleContextId}, the id "
+                + Identifiers.RULE);
     }
 
     private static boolean present(JsonNode target, String field) {

@@ -12,8 +12,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
+import dev.gateway.protocol.event.Identifiers;
 import dev.gateway.server.auth.AuthenticationException.Reason;
 import dev.gateway.server.config.GatewaySettings.JwtSettings;
 import dev.gateway.server.config.StartupException;
@@ -37,7 +37,6 @@ import jakarta.json.JsonValue;
  * forever, so {@code exp} is required here; it checks {@code crit} only when asked to, so that is asked here.
  */
 public final class JwtTokenVerifier implements TokenVerifier {
-    private static final Pattern USER_ID = Pattern.compile("[A-Za-z0-9._:@-]{1,128}");
     private static final int MIN_SECRET_BYTES = 32;
     /**
      * RFC 7515 4.1.11: a token whose {@code crit} names an extension the recipient does not understand is invalid. No
@@ -175,8 +174,8 @@ public final class JwtTokenVerifier implements TokenVerifier {
         }
         String sub = signed.subject()
                 .orElseThrow(() -> new AuthenticationException(Reason.CLAIMS, "token has no sub claim"));
-        if (!USER_ID.matcher(sub).matches()) {
-            throw new AuthenticationException(Reason.CLAIMS, "sub must be 1..128 characters of [A-Za-z0-9._:@-]");
+        if (!Identifiers.isValid(sub)) {
+            throw new AuthenticationException(Reason.CLAIMS, "sub must be " + Identifiers.RULE);
         }
         return new Principal(sub, stringClaim(signed, "roleContextId"), stringClaim(signed, "deviceId"), exp);
     }

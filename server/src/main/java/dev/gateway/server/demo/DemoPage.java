@@ -7,7 +7,6 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -25,6 +24,8 @@ import io.helidon.webserver.http.ServerResponse;
 import io.helidon.webserver.staticcontent.ClasspathHandlerConfig;
 import io.helidon.webserver.staticcontent.StaticContentFeature;
 
+import dev.gateway.protocol.event.Identifiers;
+
 /**
  * The demo chat of development mode ({@code make run}): {@code GET /} serves one page (plain HTML, CSS and JavaScript
  * from this jar, no build step, no CDN) that speaks the native protocol over a plain WebSocket to {@code /ws}.
@@ -37,7 +38,6 @@ import io.helidon.webserver.staticcontent.StaticContentFeature;
 public final class DemoPage {
     /** Where the page's files are, in this jar. */
     static final String RESOURCES = "dev/gateway/demo";
-    private static final Pattern USER_ID = Pattern.compile("[A-Za-z0-9._:@-]{1,128}");
     private static final Duration TOKEN_TTL = Duration.ofHours(1);
 
     private final Optional<String> developmentSecret;
@@ -69,9 +69,9 @@ public final class DemoPage {
             return;
         }
         String user = req.query().first("user").asOptional().map(String::trim).orElse("");
-        if (!USER_ID.matcher(user).matches()) {
+        if (!Identifiers.isValid(user)) {
             res.status(Status.BAD_REQUEST_400).send(mapper.writeValueAsString(Map.of(
-                    "error", "validation", "message", "user must be 1..128 characters of A-Z a-z 0-9 . _ : @ -")));
+                    "error", "validation", "message", "user must be " + Identifiers.RULE)));
             return;
         }
         res.send(mapper.writeValueAsString(Map.of("token", mint(user, developmentSecret.get()))));

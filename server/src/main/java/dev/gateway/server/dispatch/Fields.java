@@ -3,15 +3,13 @@ package dev.gateway.server.dispatch;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.gateway.protocol.event.Identifiers;
 import dev.gateway.protocol.event.ProtocolException;
 
 /** Reads and validates the fields of an event's data; each failure names the field (error code VALIDATION). */
 public final class Fields {
-    /** User ids and chat ids: 1..128 characters of {@code [A-Za-z0-9._:@-]}. */
-    public static final Pattern ID = Pattern.compile("[A-Za-z0-9._:@-]{1,128}");
 
     private Fields() {
     }
@@ -44,11 +42,11 @@ public final class Fields {
         return Optional.of(requiredString(data, field, maxLength));
     }
 
-    /** A required id of 1..128 characters of {@code [A-Za-z0-9._:@-]}. */
+    /** A required id ({@link Identifiers}). */
     public static String requiredId(JsonNode data, String field) {
         String value = requiredString(data, field, 128);
-        if (!ID.matcher(value).matches()) {
-            throw ProtocolException.validation(field, "must be 1..128 characters of [A-Za-z0-9._:@-]");
+        if (!Identifiers.isValid(value)) {
+            throw ProtocolException.validation(field, "must be " + Identifiers.RULE);
         }
         return value;
     }
@@ -91,8 +89,8 @@ public final class Fields {
         }
         List<String> ids = new ArrayList<>(node.size());
         for (JsonNode item : node) {
-            if (!item.isTextual() || !ID.matcher(item.asText()).matches()) {
-                throw ProtocolException.validation(field, "must hold ids of 1..128 characters of [A-Za-z0-9._:@-]");
+            if (!item.isTextual() || !Identifiers.isValid(item.asText())) {
+                throw ProtocolException.validation(field, "must hold ids of " + Identifiers.RULE);
             }
             ids.add(item.asText());
         }

@@ -5,10 +5,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
-import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gateway.protocol.event.Identifiers;
 import dev.gateway.server.auth.AuthenticationException;
 import dev.gateway.server.auth.Principal;
 import dev.gateway.server.auth.TokenVerifier;
@@ -28,7 +28,6 @@ import io.helidon.http.Headers;
 public final class HandshakeAuthenticator {
     private static final System.Logger LOG = System.getLogger(HandshakeAuthenticator.class.getName());
     private static final long SKEW_SECONDS = 5;
-    private static final Pattern DEVICE_ID = Pattern.compile("[A-Za-z0-9._:@-]{1,128}");
     private static final int MAX_DEVICE_NAME = 128;
     private static final String TOO_MANY_CONNECTIONS_BODY = "{\"error\":\"too_many_connections\"}";
 
@@ -100,8 +99,8 @@ public final class HandshakeAuthenticator {
             return refuse(401, "unauthorized", e.getMessage(), e.getMessage(), () -> metrics.authFailed(e.reason()));
         }
         String deviceId = param(query, "deviceId").or(principal::deviceId).orElse("default");
-        if (!DEVICE_ID.matcher(deviceId).matches()) {
-            return refuse(401, "unauthorized", "deviceId must be 1..128 characters of [A-Za-z0-9._:@-]", "bad deviceId",
+        if (!Identifiers.isValid(deviceId)) {
+            return refuse(401, "unauthorized", "deviceId must be " + Identifiers.RULE, "bad deviceId",
                           () -> metrics.authFailed(AuthenticationException.Reason.CLAIMS));
         }
         String deviceName = param(query, "deviceName").orElse("");
