@@ -302,7 +302,7 @@ public final class Gateway {
     /** A node with its Redis connections open, not yet serving: {@link #setup} it into a server, then {@link #started}. */
     static Gateway create(Config config, Clock clock) {
         GatewaySettings settings = GatewaySettings.create(config.get("gateway"));
-        return new Gateway(settings, SocketIoSettings.create(config.get("gateway")),
+        return new Gateway(settings, SocketIoSettings.create(config.get("gateway"), settings),
                            ConnectionSettings.create(config.get("gateway"), settings.redisPoolSize()),
                            ApiSettings.create(config, settings.devMode()), config.get("server.http_1_1"), clock);
     }

@@ -125,24 +125,24 @@ public record GatewaySettings(String nodeId,
                                    gateway.get("dev-mode").asBoolean().orElse(false),
                                    gateway.get("redis.url").asString().get(),
                                    gateway.get("redis.url-set").asBoolean().orElse(false),
-                                   Duration.ofMillis(positive(gateway, "redis.timeout-millis")),
-                                   positive(gateway, "redis.pool-size"),
+                                   Duration.ofMillis(ConfigValues.positive(gateway, "redis.timeout-millis")),
+                                   ConfigValues.positive(gateway, "redis.pool-size"),
                                    jwt,
                                    origins,
                                    heartbeat,
                                    presenceTtl,
-                                   positive(gateway, "max-frame-bytes"),
-                                   positive(gateway, "rate-limit-per-second"),
-                                   positive(gateway, "outbound-queue-frames"),
+                                   ConfigValues.positive(gateway, "max-frame-bytes"),
+                                   ConfigValues.positive(gateway, "rate-limit-per-second"),
+                                   ConfigValues.positive(gateway, "outbound-queue-frames"),
                                    choice(gateway, "presence-notify", PresenceNotify.class),
                                    choice(gateway, "chat-membership", ChatMembership.class),
                                    choice(gateway, "chat-durability", ChatDurability.class),
                                    events(gateway),
                                    nodeHeartbeat,
                                    nodeTtl,
-                                   positive(gateway, "max-chats-per-socket"),
-                                   positive(gateway, "max-presence-subscriptions-per-socket"),
-                                   positive(gateway, "max-sockets-per-user"));
+                                   ConfigValues.positive(gateway, "max-chats-per-socket"),
+                                   ConfigValues.positive(gateway, "max-presence-subscriptions-per-socket"),
+                                   ConfigValues.positive(gateway, "max-sockets-per-user"));
     }
 
     private static EventStream events(Config gateway) {
@@ -157,21 +157,8 @@ public record GatewaySettings(String nodeId,
         return node.asString().asOptional().map(String::trim).filter(s -> !s.isEmpty());
     }
 
-    private static int positive(Config gateway, String key) {
-        String raw = gateway.get(key).asString().get().trim();
-        try {
-            int value = Integer.parseInt(raw);
-            if (value > 0) {
-                return value;
-            }
-        } catch (NumberFormatException ignored) {
-            // reported below
-        }
-        throw new StartupException(EnvironmentAliases.variableFor(key) + " must be a positive integer, got '" + raw + "'");
-    }
-
     private static Duration seconds(Config gateway, String key) {
-        return Duration.ofSeconds(positive(gateway, key));
+        return Duration.ofSeconds(ConfigValues.positive(gateway, key));
     }
 
     private static <E extends Enum<E>> E choice(Config gateway, String key, Class<E> type) {

@@ -2,8 +2,8 @@ package dev.gateway.server.socketio;
 
 import java.time.Duration;
 
-import dev.gateway.server.config.EnvironmentAliases;
-import dev.gateway.server.config.StartupException;
+import dev.gateway.server.config.ConfigValues;
+import dev.gateway.server.config.GatewaySettings;
 
 import io.helidon.config.Config;
 
@@ -25,25 +25,15 @@ import io.helidon.config.Config;
 public record SocketIoSettings(Duration pingInterval, Duration pingTimeout, Duration connectTimeout, int maxPayload,
                                int pollingBuffer) {
 
-    /** Reads the settings from the {@code gateway} node. */
-    public static SocketIoSettings create(Config gateway) {
-        return new SocketIoSettings(Duration.ofMillis(positive(gateway, "socketio.ping-interval-millis", 25_000)),
-                                    Duration.ofMillis(positive(gateway, "socketio.ping-timeout-millis", 20_000)),
-                                    Duration.ofMillis(positive(gateway, "socketio.connect-timeout-millis", 45_000)),
-                                    positive(gateway, "max-frame-bytes", 65_536),
-                                    positive(gateway, "outbound-queue-frames", 1024));
-    }
-
-    private static int positive(Config gateway, String key, int defaultValue) {
-        String raw = gateway.get(key).asString().orElse(Integer.toString(defaultValue)).trim();
-        try {
-            int value = Integer.parseInt(raw);
-            if (value > 0) {
-                return value;
-            }
-        } catch (NumberFormatException ignored) {
-            // reported below
-        }
-        throw new StartupException(EnvironmentAliases.variableFor(key) + " must be a positive integer, got '" + raw + "'");
+    /**
+     * Reads the Socket.IO settings from the {@code gateway} node; the payload and polling limits are the node's own
+     * ({@code MAX_FRAME_BYTES}, {@code OUTBOUND_QUEUE_FRAMES}), read once by {@link GatewaySettings}.
+     */
+    public static SocketIoSettings create(Config gateway, GatewaySettings node) {
+        return new SocketIoSettings(Duration.ofMillis(ConfigValues.positive(gateway, "socketio.ping-interval-millis")),
+                                    Duration.ofMillis(ConfigValues.positive(gateway, "socketio.ping-timeout-millis")),
+                                    Duration.ofMillis(ConfigValues.positive(gateway, "socketio.connect-timeout-millis")),
+                                    node.maxMessageBytes(),
+                                    node.outboundQueueFrames());
     }
 }

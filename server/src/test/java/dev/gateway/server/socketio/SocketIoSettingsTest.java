@@ -4,7 +4,9 @@ import java.time.Duration;
 import java.util.Map;
 
 import dev.gateway.server.config.EnvironmentAliases;
+import dev.gateway.server.config.GatewaySettings;
 import dev.gateway.server.config.StartupException;
+import io.helidon.config.Config;
 import org.junit.jupiter.api.Test;
 
 import static org.hamcrest.MatcherAssert.assertThat;
@@ -14,7 +16,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class SocketIoSettingsTest {
     private static SocketIoSettings settings(Map<String, String> environment) {
-        return SocketIoSettings.create(EnvironmentAliases.load(environment).get("gateway"));
+        Config gateway = EnvironmentAliases.load(environment).get("gateway");
+        return SocketIoSettings.create(gateway, GatewaySettings.create(gateway));
     }
 
     @Test
