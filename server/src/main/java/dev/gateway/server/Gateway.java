@@ -39,6 +39,7 @@ import dev.gateway.server.demo.DemoPage;
 import dev.gateway.server.connection.ConnectionGuard;
 import dev.gateway.server.connection.ConnectionSettings;
 import dev.gateway.server.dispatch.ChatEvents;
+import dev.gateway.server.dispatch.AuthEvents;
 import dev.gateway.server.dispatch.PresenceEvents;
 import dev.gateway.server.dispatch.EventRouter;
 import dev.gateway.server.client.ClientLifecycle;
@@ -188,7 +189,8 @@ public final class Gateway {
                 key, new ServerApi.Parts(publisher, chat, chatStore, connections, nodes, presenceStore), monitor::isAvailable,
                 mapper, codec, settings.maxMessageBytes(), settings.redisTimeout(), clock));
         EventRouter router = new EventRouter(codec, metrics, clock, lifecycle);
-        new PresenceEvents(presence, verifier).register(router);
+        new PresenceEvents(presence).register(router);
+        new AuthEvents(verifier).register(router);
         new ChatEvents(chat).register(router);
         monitor.check();
         safely("remove-leftovers", heartbeat::removeLeftovers); // before any socket: see NodeHeartbeat

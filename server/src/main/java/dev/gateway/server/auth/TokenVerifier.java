@@ -4,6 +4,11 @@ package dev.gateway.server.auth;
 public interface TokenVerifier {
     /** Largest token accepted, in characters (PROTOCOL section 2). */
     int MAX_TOKEN_LENGTH = 8192;
+    /**
+     * Clock skew allowed between the token's issuer and this node when a token is presented (at the handshake and in
+     * {@code auth:refresh}); the sweeper's expiry of a connected socket allows none.
+     */
+    long PRESENTED_TOKEN_SKEW_SECONDS = 5;
 
     /**
      * Verifies a token: signature, algorithm, {@code exp} (required), {@code nbf} and {@code iat} with the clock skew,

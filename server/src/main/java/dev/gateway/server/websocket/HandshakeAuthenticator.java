@@ -27,7 +27,6 @@ import io.helidon.http.Headers;
  */
 public final class HandshakeAuthenticator {
     private static final System.Logger LOG = System.getLogger(HandshakeAuthenticator.class.getName());
-    private static final long SKEW_SECONDS = 5;
     private static final int MAX_DEVICE_NAME = 128;
     private static final String TOO_MANY_CONNECTIONS_BODY = "{\"error\":\"too_many_connections\"}";
 
@@ -94,7 +93,7 @@ public final class HandshakeAuthenticator {
     public Handshake authenticate(Headers headers, UriQuery query, Optional<String> token) {
         Principal principal;
         try {
-            principal = verifier.verify(token.isPresent() ? token.get() : token(headers, query), SKEW_SECONDS);
+            principal = verifier.verify(token.isPresent() ? token.get() : token(headers, query), TokenVerifier.PRESENTED_TOKEN_SKEW_SECONDS);
         } catch (AuthenticationException e) {
             return refuse(401, "unauthorized", e.getMessage(), e.getMessage(), () -> metrics.authFailed(e.reason()));
         }
