@@ -10,11 +10,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.gateway.protocol.event.Identifiers;
 import dev.gateway.protocol.event.ProtocolException;
 import dev.gateway.protocol.store.MessageId;
-import dev.gateway.server.dispatch.Fields;
+import dev.gateway.protocol.event.EventFields;
 
 /**
  * The validation rules of the server API (PROTOCOL section 9); every failure is a 400 whose message names the field.
- * The rules of the WebSocket events (section 4) are {@link Fields}' and apply here unchanged.
+ * The rules of the WebSocket events (section 4) are {@link EventFields}' and apply here unchanged.
  */
 final class ApiFields {
     /** Event names backends may publish. */
@@ -39,7 +39,7 @@ final class ApiFields {
 
     /** An event name backends may publish. */
     static String event(JsonNode body) {
-        String event = rules(() -> Fields.requiredString(body, "event", 64));
+        String event = rules(() -> EventFields.requiredString(body, "event", 64));
         if (!EVENT.matcher(event).matches()) {
             throw ApiError.validation("event", "must be 1..64 characters of [A-Za-z0-9._:-]");
         }
@@ -59,20 +59,20 @@ final class ApiFields {
 
     /** A required id of the body. */
     static String id(JsonNode body, String field) {
-        return rules(() -> Fields.requiredId(body, field));
+        return rules(() -> EventFields.requiredId(body, field));
     }
 
     static String requiredString(JsonNode body, String field, int maxLength) {
-        return rules(() -> Fields.requiredString(body, field, maxLength));
+        return rules(() -> EventFields.requiredString(body, field, maxLength));
     }
 
     static Optional<String> optionalString(JsonNode body, String field, int maxLength) {
-        return rules(() -> Fields.optionalString(body, field, maxLength));
+        return rules(() -> EventFields.optionalString(body, field, maxLength));
     }
 
     /** {@code userIds}: 1..1000 ids. */
     static List<String> userIds(JsonNode body) {
-        List<String> ids = rules(() -> Fields.requiredIds(body, "userIds", MAX_QUERY_IDS));
+        List<String> ids = rules(() -> EventFields.requiredIds(body, "userIds", MAX_QUERY_IDS));
         if (ids.isEmpty()) {
             throw ApiError.validation("userIds", "must hold at least one id");
         }
@@ -124,7 +124,7 @@ final class ApiFields {
         return node.asLong();
     }
 
-    /** Runs one of {@link Fields}' rules, its VALIDATION turned into a 400. */
+    /** Runs one of {@link EventFields}' rules, its VALIDATION turned into a 400. */
     private static <T> T rules(Supplier<T> rule) {
         try {
             return rule.get();

@@ -5,7 +5,6 @@ import java.util.Optional;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gateway.protocol.event.Identifiers;
 import dev.gateway.protocol.store.Rooms;
-import dev.gateway.server.dispatch.Fields;
 
 /**
  * Where {@code POST /api/v1/publish} sends: a room ({@code chat:{chatId}}, {@code user:{userId}} or

@@ -2,6 +2,7 @@ package dev.gateway.server.dispatch;
 
 import java.util.Map;
 
+import dev.gateway.protocol.event.ClientEvent.AuthRefresh;
 import dev.gateway.protocol.event.ErrorCode;
 import dev.gateway.protocol.event.ProtocolException;
 import dev.gateway.server.auth.AuthenticationException;
@@ -17,11 +18,10 @@ public final class AuthEvents {
     }
 
     public void register(EventRouter router) {
-        router.on("auth:refresh", (client, data) -> {
-            String token = Fields.requiredString(data, "token", TokenVerifier.MAX_TOKEN_LENGTH);
+        router.on(AuthRefresh.class, (client, refresh) -> {
             Principal refreshed;
             try {
-                refreshed = verifier.verify(token, TokenVerifier.PRESENTED_TOKEN_SKEW_SECONDS);
+                refreshed = verifier.verify(refresh.token(), TokenVerifier.PRESENTED_TOKEN_SKEW_SECONDS);
             } catch (AuthenticationException e) {
                 throw new ProtocolException(ErrorCode.UNAUTHORIZED, e.getMessage());
             }

@@ -3,11 +3,13 @@ package dev.gateway.server.dispatch;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Function;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.gateway.protocol.event.ClientEvent;
 import dev.gateway.protocol.event.ErrorCode;
 import dev.gateway.protocol.event.FrameCodec;
 import dev.gateway.protocol.event.FrameCodec.BadFrameException;
@@ -28,7 +30,7 @@ import dev.gateway.server.observe.GatewayMetrics;
 public final class EventRouter {
     private static final System.Logger LOG = System.getLogger(EventRouter.class.getName());
 
-    private final Map<String, EventHandler> handlers = new HashMap<>();
+    private final Map<Class<? extends ClientEvent>, EventHandler<?>> handlers = new HashMap<>();
     private final Map<String, Function<JsonNode, Map<String, ?>>> failureFields = new HashMap<>();
     private final FrameCodec codec;
     private final ClientLifecycle lifecycle;
@@ -42,19 +44,20 @@ public final class EventRouter {
         this.clock = clock;
     }
 
-    /** Registers the handler of one event name. */
-    public EventRouter on(String event, EventHandler handler) {
-        handlers.put(event, handler);
+    /** Registers the handler of one kind of client event. */
+    public <E extends ClientEvent> EventRouter on(Class<E> type, EventHandler<E> handler) {
+        handlers.put(type, handler);
         return this;
     }
 
     /**
-     * Registers the handler of one event whose failed acks carry fields of their own (chat:send's {@code status} and
-     * {@code clientMsgId}), whatever refused it: validation, the service, or the rate limit.
+     * Gives the failed acks of the event named {@code event} fields of their own (chat:send's {@code status} and
+     * {@code clientMsgId}), whatever refused it: validation, the service, or the rate limit; read from the data as
+     * sent, since a refused event has no record.
      */
-    public EventRouter on(String event, EventHandler handler, Function<JsonNode, Map<String, ?>> failureAckFields) {
-        failureFields.put(event, failureAckFields);
-        return on(event, handler);
+    public EventRouter failureAckFields(String event, Function<JsonNode, Map<String, ?>> fields) {
+        failureFields.put(event, fields);
+        return this;
     }
 
     /** Handles one complete text message of a client. */
@@ -87,13 +90,14 @@ public final class EventRouter {
         if (!admit(client, frame.ack(), failureFields(frame))) {
             return;
         }
-        EventHandler handler = handlers.get(frame.event());
-        if (handler == null) {
-            reply(client, frame.ack(), ErrorCode.UNKNOWN_EVENT, "unknown event " + abbreviate(frame.event()));
-            return;
-        }
         try {
-            Map<String, ?> result = handler.handle(client, frame.data());
+            Optional<ClientEvent> event = ClientEvent.decode(frame.event(), frame.data());
+            EventHandler<ClientEvent> handler = event.map(this::handlerOf).orElse(null);
+            if (handler == null) {
+                reply(client, frame.ack(), ErrorCode.UNKNOWN_EVENT, "unknown event " + abbreviate(frame.event()));
+                return;
+            }
+            Map<String, ?> result = handler.handle(client, event.get());
             if (frame.ack().isPresent()) {
                 client.send(codec.ackSuccess(frame.ack().getAsLong(), result));
             }
@@ -140,6 +144,11 @@ public final class EventRouter {
     private Map<String, ?> failureFields(InboundFrame frame) {
         Function<JsonNode, Map<String, ?>> fields = failureFields.get(frame.event());
         return fields == null ? Map.of() : fields.apply(frame.data());
+    }
+
+    @SuppressWarnings("unchecked") // on() pairs each record class with a handler of that class
+    private EventHandler<ClientEvent> handlerOf(ClientEvent event) {
+        return (EventHandler<ClientEvent>) handlers.get(event.getClass());
     }
 
     private static String abbreviate(String event) {

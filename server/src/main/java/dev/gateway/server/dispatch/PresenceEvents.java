@@ -3,12 +3,13 @@ package dev.gateway.server.dispatch;
 import java.util.List;
 import java.util.Map;
 
+import dev.gateway.protocol.event.ClientEvent.PresencePing;
+import dev.gateway.protocol.event.ClientEvent.PresenceSubscribe;
+import dev.gateway.protocol.event.ClientEvent.PresenceUnsubscribe;
 import dev.gateway.server.presence.PresenceService;
 
 /** The presence events of PROTOCOL section 4, mapped to service calls. */
 public final class PresenceEvents {
-    /** Most user ids one {@code presence:subscribe} may name. */
-    static final int MAX_SUBSCRIBE = 500;
 
     private final PresenceService presence;
 
@@ -17,16 +18,16 @@ public final class PresenceEvents {
     }
 
     public void register(EventRouter router) {
-        router.on("presence:ping", (client, data) -> {
+        router.on(PresencePing.class, (client, ping) -> {
             presence.ping(client);
             return Map.of();
         });
-        router.on("presence:subscribe", (client, data) -> {
-            List<String> online = presence.subscribe(client, Fields.requiredIds(data, "userIds", MAX_SUBSCRIBE));
+        router.on(PresenceSubscribe.class, (client, subscribe) -> {
+            List<String> online = presence.subscribe(client, subscribe.userIds());
             return Map.of("online", online);
         });
-        router.on("presence:unsubscribe", (client, data) -> {
-            presence.unsubscribe(client, Fields.requiredIds(data, "userIds", MAX_SUBSCRIBE));
+        router.on(PresenceUnsubscribe.class, (client, unsubscribe) -> {
+            presence.unsubscribe(client, unsubscribe.userIds());
             return Map.of();
         });
     }

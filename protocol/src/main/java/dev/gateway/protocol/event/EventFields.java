@@ -1,17 +1,18 @@
-package dev.gateway.server.dispatch;
+package dev.gateway.protocol.event;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.gateway.protocol.event.Identifiers;
-import dev.gateway.protocol.event.ProtocolException;
 
-/** Reads and validates the fields of an event's data; each failure names the field (error code VALIDATION). */
-public final class Fields {
+/**
+ * Reads and validates the fields of an event's data; each failure names the field (error code VALIDATION). The rules
+ * of {@link ClientEvent}, which the server API applies to its bodies too.
+ */
+public final class EventFields {
 
-    private Fields() {
+    private EventFields() {
     }
 
     /** A required, non-empty string of at most {@code maxLength} characters. */
@@ -44,7 +45,7 @@ public final class Fields {
 
     /** A required id ({@link Identifiers}). */
     public static String requiredId(JsonNode data, String field) {
-        String value = requiredString(data, field, 128);
+        String value = requiredString(data, field, Identifiers.MAX_LENGTH);
         if (!Identifiers.isValid(value)) {
             throw ProtocolException.validation(field, "must be " + Identifiers.RULE);
         }
