@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.gateway.it.support.GatewayCtl;
-import dev.gateway.it.support.TestRedis;
+import dev.gateway.testsupport.TestRedis;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -6,9 +6,9 @@ import java.util.Map;
 
 import dev.gateway.it.support.GatewayProcess;
 import dev.gateway.it.support.Gateways;
-import dev.gateway.it.support.Poll;
 import dev.gateway.it.support.RedisProcess;
 import dev.gateway.it.support.WsClient;
+import dev.gateway.testsupport.Poll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;

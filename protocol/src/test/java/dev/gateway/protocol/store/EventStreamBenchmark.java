@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import dev.gateway.protocol.event.Json;
+import dev.gateway.testsupport.TestRedis;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import redis.clients.jedis.Protocol;
