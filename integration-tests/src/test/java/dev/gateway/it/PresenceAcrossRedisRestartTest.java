@@ -40,6 +40,7 @@ class PresenceAcrossRedisRestartTest {
     private static final Pattern RECOVERED = Pattern.compile("event=redis-recovered restarted=(\\w+) sockets=(\\d+) .* millis=(\\d+)");
 
     private RedisProcess redis;
+    // not a GatewayCluster: each test chooses its own redis-server (with or without an AOF) and restarts it
     @RegisterExtension
     final Gateways gateways = new Gateways(() -> redis.url());
 

@@ -38,6 +38,7 @@ class ChatDeliveryAfterRedisOutageTest {
     private static final Pattern CAUGHT_UP = Pattern.compile("event=rooms-caught-up rooms=(\\d+) messages=(\\d+) millis=(\\d+)");
 
     private RedisProcess redis;
+    // not a GatewayCluster: each test runs a real redis-server with an AOF (RedisProcess) that it kills and restarts
     @RegisterExtension
     final Gateways gateways = new Gateways(() -> redis.url());
 

@@ -49,6 +49,7 @@ class SentinelFailoverTest {
     private static final int PER_SENDER_PER_SECOND = 50;
 
     private RedisSentinels redis;
+    // not a GatewayCluster: the nodes reach Redis through a Sentinel set (a master, a replica, sentinels) per test
     @RegisterExtension
     final Gateways gateways = new Gateways(() -> redis.url());
 

@@ -31,6 +31,7 @@ class ExitCodesTest {
     /** Parsing fails before any Redis is asked; a port where nothing listens turns a parse that wrongly passed into 3. */
     private static final String NOTHING_LISTENS = "redis://127.0.0.1:" + closedPort();
 
+    // a TestRedis alone: these tests run gatewayctl against Redis and start no gateway
     @RegisterExtension
     static final TestRedis REDIS_WITH_PASSWORD = new TestRedis(PASSWORD);
 

@@ -28,6 +28,7 @@ class EventsAcrossRedisRestartTest {
     private RedisProcess redis;
     /** One pooled client for the whole test: its connections are made anew after the restart. */
     private RedisClient client;
+    // not a GatewayCluster: each test chooses its own redis-server (with or without an AOF) and restarts it
     @RegisterExtension
     final Gateways gateways = new Gateways(() -> redis.url());
 
