@@ -10,15 +10,15 @@ import dev.gateway.protocol.store.ConnectionStore;
 import dev.gateway.protocol.store.NodeCommand;
 import dev.gateway.protocol.store.PresenceChange;
 import dev.gateway.protocol.store.RedisKeys;
+import dev.gateway.testsupport.TestRedis;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.contains;
@@ -32,27 +32,18 @@ class DisconnectCommandTest {
     private static final String GW_B = RedisKeys.nodeChannel("gw-b");
     private static final String GW_DEAD = RedisKeys.nodeChannel("gw-dead");
 
-    private static EmbeddedRedis redis;
+    @RegisterExtension
+    static final TestRedis REDIS = new TestRedis();
+
     private ConnectionStore connections;
     private Subscriber presence;
 
-    @BeforeAll
-    static void startRedis() {
-        redis = EmbeddedRedis.start();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        redis.close();
-    }
-
     @BeforeEach
     void fill() {
-        redis.flush();
-        Fixture fixture = new Fixture(redis);
+        Fixture fixture = new Fixture(REDIS);
         fixture.fill();
         connections = fixture.connections();
-        presence = Subscriber.recording(redis, RedisKeys.PRESENCE_CHANNEL);
+        presence = Subscriber.recording(REDIS, RedisKeys.PRESENCE_CHANNEL);
     }
 
     @AfterEach
@@ -106,7 +97,7 @@ class DisconnectCommandTest {
 
     @Test
     void disconnectingAUserWhoseIdNamesAnotherUsersDeviceTouchesOnlyThatUser() throws Exception {
-        Fixture fixture = new Fixture(redis);
+        Fixture fixture = new Fixture(REDIS);
         fixture.socket("mallory-1", "alice:device:web", "laptop", "Laptop", "gw-a", 200);
         try (Subscriber nodes = liveNodes(GW_A, GW_B)) {
             Cli.Result result = gatewayctl("disconnect", "--user", "alice:device:web", "-o", "json");
@@ -163,7 +154,7 @@ class DisconnectCommandTest {
 
     @Test
     void socketsWhoseNodeDoesNotCloseThemTimeOutAndExit1() throws Exception {
-        try (Subscriber closingA = liveNodes(GW_A); Subscriber ignoringB = Subscriber.recording(redis, GW_B)) {
+        try (Subscriber closingA = liveNodes(GW_A); Subscriber ignoringB = Subscriber.recording(REDIS, GW_B)) {
             Cli.Result result = gatewayctl("disconnect", "--user", "alice", "--timeout", "300ms");
 
             assertThat(result.exitCode(), is(1));
@@ -248,7 +239,7 @@ class DisconnectCommandTest {
 
     /** Live gateway nodes as far as disconnect is concerned: they close the sockets named, as a node does. */
     private Subscriber liveNodes(String... channels) {
-        return Subscriber.acting(redis, (channel, message) -> {
+        return Subscriber.acting(REDIS, (channel, message) -> {
             NodeCommand.Disconnect disconnect = command(new Subscriber.Message(channel, message));
             for (String socketId : disconnect.socketIds()) {
                 connections.find(socketId).ifPresent(
@@ -272,6 +263,6 @@ class DisconnectCommandTest {
     }
 
     private static Cli.Result gatewayctl(String... args) {
-        return Cli.run(Fixture.environment(redis), Fixture.CLOCK, args);
+        return Cli.run(Fixture.environment(REDIS), Fixture.CLOCK, args);
     }
 }

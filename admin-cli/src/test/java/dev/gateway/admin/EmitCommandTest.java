@@ -1,11 +1,10 @@
 package dev.gateway.admin;
 
 import dev.gateway.protocol.store.RedisKeys;
+import dev.gateway.testsupport.TestRedis;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.contains;
@@ -14,26 +13,12 @@ import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.startsWith;
 
 class EmitCommandTest {
-    private static EmbeddedRedis redis;
-
-    @BeforeAll
-    static void startRedis() {
-        redis = EmbeddedRedis.start();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        redis.close();
-    }
-
-    @BeforeEach
-    void flush() {
-        redis.flush();
-    }
+    @RegisterExtension
+    static final TestRedis REDIS = new TestRedis();
 
     @Test
     void anEventForAUserIsPublishedOnTheUsersRoomAsAServerFrame() throws Exception {
-        try (Subscriber node = Subscriber.recording(redis, RedisKeys.roomChannel("user:alice"))) {
+        try (Subscriber node = Subscriber.recording(REDIS, RedisKeys.roomChannel("user:alice"))) {
             Cli.Result result = gatewayctl("emit", "--user", "alice", "--event", "notice", "--data", "{\"text\":\"hi\"}");
 
             assertThat(result.exitCode(), is(0));
@@ -45,7 +30,7 @@ class EmitCommandTest {
 
     @Test
     void anEventForOneDeviceCarriesTheDeviceFilter() throws Exception {
-        try (Subscriber node = Subscriber.recording(redis, RedisKeys.roomChannel("user:alice"))) {
+        try (Subscriber node = Subscriber.recording(REDIS, RedisKeys.roomChannel("user:alice"))) {
             Cli.Result result = gatewayctl("emit", "--user", "alice", "--device", "phone", "--event", "session:revoked", "-o", "json");
 
             assertThat(result.exitCode(), is(0));
@@ -78,6 +63,6 @@ class EmitCommandTest {
     }
 
     private static Cli.Result gatewayctl(String... args) {
-        return Cli.run(Fixture.environment(redis), Fixture.CLOCK, args);
+        return Cli.run(Fixture.environment(REDIS), Fixture.CLOCK, args);
     }
 }

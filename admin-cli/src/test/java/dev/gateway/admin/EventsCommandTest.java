@@ -8,19 +8,18 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import dev.gateway.protocol.event.Json;
 import dev.gateway.protocol.store.RedisKeys;
+import dev.gateway.testsupport.TestRedis;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.StreamEntryID;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
-import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.startsWith;
 
@@ -28,21 +27,11 @@ class EventsCommandTest {
     private static final ObjectMapper MAPPER = Json.mapper();
     /** {@link Fixture#T0} in epoch milliseconds: the entries below are appended then, a second apart. */
     private static final long T0 = Fixture.T0.toEpochMilli();
-    private static EmbeddedRedis redis;
-
-    @BeforeAll
-    static void startRedis() {
-        redis = EmbeddedRedis.start();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        redis.close();
-    }
+    @RegisterExtension
+    static final TestRedis REDIS = new TestRedis();
 
     @BeforeEach
     void fill() {
-        redis.flush();
         append(0, "socket.opened", "{\"socketId\":\"s1\",\"userId\":\"alice\",\"deviceId\":\"web\",\"serverId\":\"gw-a\","
                 + "\"timestamp\":\"2025-06-01T10:00:00Z\"}");
         append(1, "user.online", "{\"userId\":\"alice\",\"timestamp\":\"2025-06-01T10:00:00Z\",\"serverId\":\"gw-a\"}");
@@ -53,11 +42,11 @@ class EventsCommandTest {
     }
 
     private static void append(int second, String type, String data) {
-        redis.client().xadd(RedisKeys.EVENTS, new StreamEntryID(T0 + second * 1000L, 0), Map.of("type", type, "data", data));
+        REDIS.client().xadd(RedisKeys.EVENTS, new StreamEntryID(T0 + second * 1000L, 0), Map.of("type", type, "data", data));
     }
 
     private static Cli.Result gatewayctl(String... args) {
-        return Cli.run(Fixture.environment(redis), Fixture.CLOCK, args);
+        return Cli.run(Fixture.environment(REDIS), Fixture.CLOCK, args);
     }
 
     @Test
@@ -95,7 +84,7 @@ class EventsCommandTest {
 
     @Test
     void dataThatIsNotJsonIsPrintedAsText() throws Exception {
-        redis.flush();
+        REDIS.flush();
         append(0, "custom", "not json");
 
         JsonNode entry = MAPPER.readTree(gatewayctl("events", "-o", "json").out());
@@ -148,7 +137,7 @@ class EventsCommandTest {
 
     @Test
     void anEmptyStreamExits1() {
-        redis.flush();
+        REDIS.flush();
 
         assertThat(gatewayctl("events", "-o", "json").exitCode(), is(1));
     }
@@ -182,7 +171,7 @@ class EventsCommandTest {
 
     @Test
     void anUnreachableRedisExits3() {
-        Cli.Result result = Cli.run(Map.of("REDIS_URL", "redis://127.0.0.1:" + EmbeddedRedis.freePort()), Fixture.CLOCK,
+        Cli.Result result = Cli.run(Map.of("REDIS_URL", "redis://127.0.0.1:" + TestRedis.freePort()), Fixture.CLOCK,
                                     "events");
 
         assertThat(result.exitCode(), is(3));
@@ -221,9 +210,9 @@ class EventsCommandTest {
 
     @Test
     void cleaningADeadNodesSocketAppendsItsEvents() throws Exception {
-        redis.flush();
-        new Fixture(redis).fill();
-        redis.client().del(RedisKeys.EVENTS);
+        REDIS.flush();
+        new Fixture(REDIS).fill();
+        REDIS.client().del(RedisKeys.EVENTS);
 
         assertThat(gatewayctl("disconnect", "--user", "carol").exitCode(), is(0));
         Cli.Result events = gatewayctl("events", "-o", "json");
@@ -237,20 +226,20 @@ class EventsCommandTest {
 
     @Test
     void eventsOffKeepsGatewayctlsCleaningOutOfTheStream() {
-        redis.flush();
-        new Fixture(redis).fill();
-        redis.client().del(RedisKeys.EVENTS);
+        REDIS.flush();
+        new Fixture(REDIS).fill();
+        REDIS.client().del(RedisKeys.EVENTS);
 
-        Cli.Result result = Cli.run(Map.of("REDIS_URL", redis.url(), "EVENTS", "off"), Fixture.CLOCK, "disconnect", "--user",
+        Cli.Result result = Cli.run(Map.of("REDIS_URL", REDIS.url(), "EVENTS", "off"), Fixture.CLOCK, "disconnect", "--user",
                                     "carol");
 
         assertThat(result.exitCode(), is(0));
-        assertThat(redis.client().exists(RedisKeys.EVENTS), is(false));
+        assertThat(REDIS.client().exists(RedisKeys.EVENTS), is(false));
     }
 
     @Test
     void aBadEventsSettingIsAUsageError() {
-        Cli.Result result = Cli.run(Map.of("REDIS_URL", redis.url(), "EVENTS", "sometimes"), Fixture.CLOCK, "online");
+        Cli.Result result = Cli.run(Map.of("REDIS_URL", REDIS.url(), "EVENTS", "sometimes"), Fixture.CLOCK, "online");
 
         assertThat(result.exitCode(), is(2));
         assertThat(result.errLines(), contains(startsWith("error: EVENTS must be on or off, got 'sometimes'")));
@@ -285,7 +274,7 @@ class EventsCommandTest {
         private final AtomicReference<Integer> exitCode = new AtomicReference<>();
 
         private RecordingRun(String... args) {
-            picocli.CommandLine commandLine = GatewayCtl.commandLine(new Environment(Fixture.environment(redis), Fixture.CLOCK));
+            picocli.CommandLine commandLine = GatewayCtl.commandLine(new Environment(Fixture.environment(REDIS), Fixture.CLOCK));
             commandLine.setOut(new java.io.PrintWriter(out, true));
             commandLine.setErr(new java.io.PrintWriter(err, true));
             this.thread = Thread.ofPlatform().name("gatewayctl-follow").start(() -> exitCode.set(commandLine.execute(args)));

@@ -12,6 +12,7 @@ import dev.gateway.protocol.store.ConnectionStore;
 import dev.gateway.protocol.store.NodeRecord;
 import dev.gateway.protocol.store.NodeStore;
 import dev.gateway.protocol.store.PresenceEntry;
+import dev.gateway.testsupport.TestRedis;
 
 /**
  * A Redis as two live gateway nodes and a dead one leave it, written through the stores the gateway uses.
@@ -32,7 +33,7 @@ final class Fixture {
     private final ConnectionStore connections;
     private final NodeStore nodes;
 
-    Fixture(EmbeddedRedis redis) {
+    Fixture(TestRedis redis) {
         this.connections = new ConnectionStore(redis.client(), Json.mapper());
         this.nodes = new NodeStore(redis.client(), Json.mapper(), connections);
     }
@@ -41,7 +42,7 @@ final class Fixture {
         return connections;
     }
 
-    static Map<String, String> environment(EmbeddedRedis redis) {
+    static Map<String, String> environment(TestRedis redis) {
         return Map.of("REDIS_URL", redis.url());
     }
 

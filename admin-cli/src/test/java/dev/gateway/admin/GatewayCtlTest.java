@@ -2,11 +2,12 @@ package dev.gateway.admin;
 
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import dev.gateway.testsupport.TestRedis;
+
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.contains;
@@ -17,22 +18,13 @@ import static org.hamcrest.Matchers.startsWith;
 
 /** What every command shares: help, version, usage errors, an unreachable Redis. */
 class GatewayCtlTest {
-    private static EmbeddedRedis redis;
-
-    @BeforeAll
-    static void startRedis() {
-        redis = EmbeddedRedis.start();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        redis.close();
-    }
+    @RegisterExtension
+    static final TestRedis REDIS = TestRedis.keptBetweenTests();
 
     @ParameterizedTest
     @ValueSource(strings = {"connections", "devices --user alice", "online", "show s1", "nodes", "disconnect --user alice"})
     void anUnreachableRedisIsExit3WithOneLineOnStderr(String command) {
-        int port = EmbeddedRedis.freePort();
+        int port = TestRedis.freePort();
 
         Cli.Result result = Cli.run(Map.of("REDIS_URL", "redis://127.0.0.1:" + port), Fixture.CLOCK, command.split(" "));
 
@@ -43,7 +35,7 @@ class GatewayCtlTest {
 
     @Test
     void theRedisPasswordIsNeverPrinted() {
-        String url = "redis://admin:hunter2@127.0.0.1:" + EmbeddedRedis.freePort() + "/2";
+        String url = "redis://admin:hunter2@127.0.0.1:" + TestRedis.freePort() + "/2";
 
         Cli.Result result = Cli.run(Map.of(), Fixture.CLOCK, "nodes", "--redis", url, "--verbose");
 
@@ -54,17 +46,17 @@ class GatewayCtlTest {
 
     @Test
     void aWrongRedisPasswordIsReportedAsUnreachable() {
-        Cli.Result result = Cli.run(Map.of(), Fixture.CLOCK, "nodes", "--redis", "redis://admin:wrong@127.0.0.1:" + redis.port());
+        Cli.Result result = Cli.run(Map.of(), Fixture.CLOCK, "nodes", "--redis", "redis://admin:wrong@127.0.0.1:" + REDIS.port());
 
         assertThat(result.exitCode(), is(3));
         assertThat(result.errLines().size(), is(1));
-        assertThat(result.err(), startsWith("error: cannot reach Redis at redis://admin:***@127.0.0.1:" + redis.port() + " ("));
+        assertThat(result.err(), startsWith("error: cannot reach Redis at redis://admin:***@127.0.0.1:" + REDIS.port() + " ("));
     }
 
     @Test
     void verboseAddsTheStackTrace() {
         Cli.Result result = Cli.run(Map.of(), Fixture.CLOCK, "--verbose", "nodes", "--redis",
-                                    "redis://127.0.0.1:" + EmbeddedRedis.freePort());
+                                    "redis://127.0.0.1:" + TestRedis.freePort());
 
         assertThat(result.exitCode(), is(3));
         assertThat(result.err(), startsWith("redis.clients.jedis.exceptions.JedisConnectionException"));

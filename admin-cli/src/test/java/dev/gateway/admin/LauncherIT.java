@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import dev.gateway.testsupport.TestRedis;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -21,11 +23,11 @@ import static org.hamcrest.Matchers.startsWith;
  * {@code System.exit}, and a stderr with no log lines from the libraries beside the one error line.
  */
 class LauncherIT {
-    private static EmbeddedRedis redis;
+    private static TestRedis redis;
 
     @BeforeAll
     static void startRedis() {
-        redis = EmbeddedRedis.start();
+        redis = TestRedis.started();
         new Fixture(redis).fill();
     }
 
@@ -53,7 +55,7 @@ class LauncherIT {
 
     @Test
     void theLauncherReportsAnUnreachableRedisInExactlyOneLine() throws Exception {
-        int port = EmbeddedRedis.freePort();
+        int port = TestRedis.freePort();
 
         Run run = launch(Map.of(), "--redis", "redis://127.0.0.1:" + port, "nodes");
 

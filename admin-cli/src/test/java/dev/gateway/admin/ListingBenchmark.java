@@ -15,6 +15,7 @@ import dev.gateway.protocol.event.Json;
 import dev.gateway.protocol.store.ConnectionRecord;
 import dev.gateway.protocol.store.ConnectionStore;
 import dev.gateway.protocol.store.PresenceEntry;
+import dev.gateway.testsupport.TestRedis;
 
 import picocli.CommandLine;
 
@@ -36,7 +37,7 @@ public final class ListingBenchmark {
 
     public static void main(String[] args) throws Exception {
         int records = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
-        try (EmbeddedRedis redis = EmbeddedRedis.start()) {
+        try (TestRedis redis = TestRedis.started()) {
             long started = System.nanoTime();
             fill(new ConnectionStore(redis.client(), Json.mapper()), records);
             System.out.printf("filled %,d records in %d ms%n", records, millis(started));
@@ -67,7 +68,7 @@ public final class ListingBenchmark {
         }
     }
 
-    private static void time(String label, EmbeddedRedis redis, String... args) {
+    private static void time(String label, TestRedis redis, String... args) {
         CommandLine commandLine = GatewayCtl.commandLine(new Environment(Map.of("REDIS_URL", redis.url()), Clock.systemUTC()));
         CountingWriter out = new CountingWriter();
         commandLine.setOut(new PrintWriter(out));
@@ -77,7 +78,7 @@ public final class ListingBenchmark {
         System.out.printf("%-45s %6d ms  exit %d  %,d chars%n", label, millis(started), exitCode, out.chars);
     }
 
-    private static void launcher(String path, EmbeddedRedis redis, String... args) throws Exception {
+    private static void launcher(String path, TestRedis redis, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(path));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD)

@@ -5,13 +5,13 @@ import java.util.List;
 import java.util.Map;
 
 import dev.gateway.protocol.event.Json;
+import dev.gateway.testsupport.TestRedis;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.contains;
@@ -23,22 +23,12 @@ import static org.hamcrest.Matchers.startsWith;
 
 class ListingCommandsTest {
     private static final ObjectMapper MAPPER = Json.mapper();
-    private static EmbeddedRedis redis;
-
-    @BeforeAll
-    static void startRedis() {
-        redis = EmbeddedRedis.start();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        redis.close();
-    }
+    @RegisterExtension
+    static final TestRedis REDIS = new TestRedis();
 
     @BeforeEach
     void fill() {
-        redis.flush();
-        new Fixture(redis).fill();
+        new Fixture(REDIS).fill();
     }
 
     @Test
@@ -61,7 +51,7 @@ class ListingCommandsTest {
 
     @Test
     void aWiderTerminalShowsFreeTextWhole() {
-        Map<String, String> wide = Map.of("REDIS_URL", redis.url(), "COLUMNS", "120");
+        Map<String, String> wide = Map.of("REDIS_URL", REDIS.url(), "COLUMNS", "120");
 
         Cli.Result result = Cli.run(wide, Fixture.CLOCK, "connections", "--user", "alice");
 
@@ -137,7 +127,7 @@ class ListingCommandsTest {
 
     @Test
     void anEmptyRedisHasNoConnectionsAtAll() {
-        redis.flush();
+        REDIS.flush();
 
         Cli.Result result = gatewayctl("connections", "-o", "json");
 
@@ -225,7 +215,7 @@ class ListingCommandsTest {
 
     @Test
     void onlineWithNobodyOnlineIsAnEmptyTableAndExit1() {
-        redis.flush();
+        REDIS.flush();
 
         Cli.Result result = gatewayctl("online");
 
@@ -300,8 +290,8 @@ class ListingCommandsTest {
     @Test
     void sharedOptionsAreAcceptedBeforeOrAfterTheCommand() {
         Map<String, String> noRedisUrl = Map.of();
-        Cli.Result before = Cli.run(noRedisUrl, Fixture.CLOCK, "--redis", redis.url(), "-o", "json", "devices", "--user", "bob");
-        Cli.Result after = Cli.run(noRedisUrl, Fixture.CLOCK, "devices", "--user", "bob", "--redis", redis.url(), "-o", "json");
+        Cli.Result before = Cli.run(noRedisUrl, Fixture.CLOCK, "--redis", REDIS.url(), "-o", "json", "devices", "--user", "bob");
+        Cli.Result after = Cli.run(noRedisUrl, Fixture.CLOCK, "devices", "--user", "bob", "--redis", REDIS.url(), "-o", "json");
 
         assertThat(before.exitCode(), is(0));
         assertThat(after.out(), is(before.out()));
@@ -310,16 +300,16 @@ class ListingCommandsTest {
 
     @Test
     void redisOptionOverridesRedisUrl() {
-        Map<String, String> wrongRedisUrl = Map.of("REDIS_URL", "redis://127.0.0.1:" + EmbeddedRedis.freePort());
+        Map<String, String> wrongRedisUrl = Map.of("REDIS_URL", "redis://127.0.0.1:" + TestRedis.freePort());
 
-        Cli.Result result = Cli.run(wrongRedisUrl, Fixture.CLOCK, "online", "--count", "--redis", redis.url());
+        Cli.Result result = Cli.run(wrongRedisUrl, Fixture.CLOCK, "online", "--count", "--redis", REDIS.url());
 
         assertThat(result.out(), is("4\n"));
     }
 
     @Test
     void tablesCutLongFreeTextToFitTheWidthButNeverIds() {
-        new Fixture(redis).socket("erin-1", "erin", "a-very-long-device-identifier",
+        new Fixture(REDIS).socket("erin-1", "erin", "a-very-long-device-identifier",
                                   "A device name far longer than anybody would ever need to read in a table", "gw-a", 5);
 
         Cli.Result result = gatewayctl("devices", "--user", "erin");
@@ -330,7 +320,7 @@ class ListingCommandsTest {
 
     @Test
     void controlCharactersFromClientsNeverReachTheTerminal() {
-        new Fixture(redis).socket("mallory-1", "mallory", "d", "evil\u001b[2Jname", "gw-a", 5);
+        new Fixture(REDIS).socket("mallory-1", "mallory", "d", "evil\u001b[2Jname", "gw-a", 5);
 
         Cli.Result result = gatewayctl("devices", "--user", "mallory");
 
@@ -347,7 +337,7 @@ class ListingCommandsTest {
     }
 
     private static Cli.Result gatewayctl(String... args) {
-        return Cli.run(Fixture.environment(redis), Fixture.CLOCK, args);
+        return Cli.run(Fixture.environment(REDIS), Fixture.CLOCK, args);
     }
 
     private static List<String> socketIds(JsonNode records) {

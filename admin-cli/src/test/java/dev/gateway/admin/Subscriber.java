@@ -7,6 +7,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 
+import dev.gateway.testsupport.TestRedis;
+
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPubSub;
 
@@ -24,7 +26,7 @@ final class Subscriber implements AutoCloseable {
     private final JedisPubSub pubSub;
     private final Thread thread;
 
-    private Subscriber(EmbeddedRedis redis, BiConsumer<String, String> handler, String... channels) {
+    private Subscriber(TestRedis redis, BiConsumer<String, String> handler, String... channels) {
         CountDownLatch subscribed = new CountDownLatch(channels.length);
         this.connection = new Jedis("127.0.0.1", redis.port());
         this.pubSub = new JedisPubSub() {
@@ -50,11 +52,11 @@ final class Subscriber implements AutoCloseable {
         }
     }
 
-    static Subscriber recording(EmbeddedRedis redis, String... channels) {
+    static Subscriber recording(TestRedis redis, String... channels) {
         return new Subscriber(redis, (channel, message) -> { }, channels);
     }
 
-    static Subscriber acting(EmbeddedRedis redis, BiConsumer<String, String> handler, String... channels) {
+    static Subscriber acting(TestRedis redis, BiConsumer<String, String> handler, String... channels) {
         return new Subscriber(redis, handler, channels);
     }
 

@@ -9,12 +9,11 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gateway.it.support.GatewayCluster;
 import dev.gateway.it.support.GatewayProcess;
-import dev.gateway.it.support.Gateways;
-import dev.gateway.it.support.Poll;
-import dev.gateway.it.support.TestRedis;
 import dev.gateway.it.support.WsClient;
 import dev.gateway.protocol.event.Json;
+import dev.gateway.testsupport.Poll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,23 +34,21 @@ class BadFrameTest {
     private static final Duration EVENT = Duration.ofSeconds(5);
 
     @RegisterExtension
-    static final TestRedis REDIS = new TestRedis();
-    @RegisterExtension
-    static final Gateways GATEWAYS = new Gateways(REDIS);
+    static final GatewayCluster CLUSTER = GatewayCluster.nodes("node-frames").env(Map.of("MAX_FRAME_BYTES", String.valueOf(MAX_FRAME_BYTES)));
 
     private static GatewayProcess node;
     private WsClient alice;
     private WsClient bob;
 
     @BeforeAll
-    static void startNode() {
-        node = GATEWAYS.start("node-frames", Map.of("MAX_FRAME_BYTES", String.valueOf(MAX_FRAME_BYTES)));
+    static void nameNodes() {
+        node = CLUSTER.node("node-frames");
     }
 
     @BeforeEach
     void connect() {
-        alice = GATEWAYS.connect(node, "alice");
-        bob = GATEWAYS.connect(node, "bob");
+        alice = CLUSTER.connect(node, "alice");
+        bob = CLUSTER.connect(node, "bob");
         alice.awaitEvent("presence:bulk-online", EVENT);
         bob.awaitEvent("presence:bulk-online", EVENT);
     }
@@ -292,9 +289,9 @@ class BadFrameTest {
 
     @Test
     void theDefaultCapIs64KiB() {
-        GatewayProcess defaults = GATEWAYS.start("node-default-cap", Map.of());
-        WsClient carol = GATEWAYS.connect(defaults, "carol");
-        WsClient dave = GATEWAYS.connect(defaults, "dave");
+        GatewayProcess defaults = CLUSTER.start("node-default-cap", Map.of());
+        WsClient carol = CLUSTER.connect(defaults, "carol");
+        WsClient dave = CLUSTER.connect(defaults, "dave");
 
         // 65536 bytes: answered (more than 500 ids, so VALIDATION), not closed
         carol.sendRaw(subscribeFrameOfBytes(65_536, 601));

@@ -19,16 +19,14 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.gateway.it.support.GatewayCluster;
 import dev.gateway.it.support.GatewayProcess;
 import dev.gateway.it.support.GatewayRecords;
-import dev.gateway.it.support.Gateways;
-import dev.gateway.it.support.Poll;
-import dev.gateway.it.support.TestRedis;
-import dev.gateway.it.support.Tokens;
-import dev.gateway.it.support.WsClient;
 import dev.gateway.it.support.WsClient.Refusal;
+import dev.gateway.it.support.WsClient;
+import dev.gateway.testsupport.Poll;
+import dev.gateway.testsupport.Tokens;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -57,38 +55,24 @@ class CapsTest {
     private static final Duration EVENT = Duration.ofSeconds(5);
 
     @RegisterExtension
-    static final TestRedis REDIS = new TestRedis();
-    @RegisterExtension
-    static final Gateways GATEWAYS = new Gateways(REDIS);
+    static final GatewayCluster CLUSTER = GatewayCluster.nodes("caps-a", "caps-b").env(CAPS).awaitingHeartbeats();
 
     private static GatewayProcess nodeA;
     private static GatewayProcess nodeB;
 
-    private final GatewayRecords records = REDIS.records();
+    private final GatewayRecords records = CLUSTER.records();
 
     @BeforeAll
-    static void startNodes() throws Exception {
-        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
-            Future<GatewayProcess> a = threads.submit(() -> GATEWAYS.start("caps-a", CAPS));
-            Future<GatewayProcess> b = threads.submit(() -> GATEWAYS.start("caps-b", CAPS));
-            nodeA = a.get(30, TimeUnit.SECONDS);
-            nodeB = b.get(30, TimeUnit.SECONDS);
-        }
-    }
-
-    @BeforeEach
-    void awaitHeartbeats() {
-        for (GatewayProcess node : List.of(nodeA, nodeB)) {
-            Poll.eventually(node.nodeId() + "'s ws:node record after the flush", () -> records.node(node.nodeId()).isPresent(),
-                            is(true));
-        }
+    static void nameNodes() {
+        nodeA = CLUSTER.node("caps-a");
+        nodeB = CLUSTER.node("caps-b");
     }
 
     // ---------------------------------------------------------------- chats per socket
 
     @Test
     void aSocketJoinsUpToMaxChatsAndTheNextJoinFailsWithValidationNamingTheLimit() {
-        WsClient alice = GATEWAYS.connect(nodeA, "alice");
+        WsClient alice = CLUSTER.connect(nodeA, "alice");
         for (int i = 0; i < MAX_CHATS; i++) {
             assertSuccess(alice.request("chat:join", Map.of("chatId", "c" + i)));
         }
@@ -98,13 +82,13 @@ class CapsTest {
         assertValidation(refused, "MAX_CHATS_PER_SOCKET");
         assertThat(refused.toString(), refused.path("error").path("message").asText(), containsString("chatId"));
         assertThat(alice.ping().path("success").asBoolean(), is(true));
-        assertThat(REDIS.client().smembers("ws:connection-chats:" + alice.socketId()), is(Set.of("c0", "c1", "c2")));
-        assertThat(REDIS.client().exists("chat:one-too-many:users"), is(false));
+        assertThat(CLUSTER.redis().client().smembers("ws:connection-chats:" + alice.socketId()), is(Set.of("c0", "c1", "c2")));
+        assertThat(CLUSTER.redis().client().exists("chat:one-too-many:users"), is(false));
     }
 
     @Test
     void joiningAChatTheSocketIsInAlreadySucceedsAtTheCap() {
-        WsClient alice = GATEWAYS.connect(nodeA, "alice");
+        WsClient alice = CLUSTER.connect(nodeA, "alice");
         for (int i = 0; i < MAX_CHATS; i++) {
             assertSuccess(alice.request("chat:join", Map.of("chatId", "c" + i)));
         }
@@ -114,7 +98,7 @@ class CapsTest {
 
     @Test
     void afterLeavingAChatAnotherOneFits() {
-        WsClient alice = GATEWAYS.connect(nodeA, "alice");
+        WsClient alice = CLUSTER.connect(nodeA, "alice");
         for (int i = 0; i < MAX_CHATS; i++) {
             assertSuccess(alice.request("chat:join", Map.of("chatId", "c" + i)));
         }
@@ -126,8 +110,8 @@ class CapsTest {
 
     @Test
     void theChatCapIsPerSocket() {
-        WsClient tab1 = GATEWAYS.connect(nodeA, "alice");
-        WsClient tab2 = GATEWAYS.connect(nodeB, "alice");
+        WsClient tab1 = CLUSTER.connect(nodeA, "alice");
+        WsClient tab2 = CLUSTER.connect(nodeB, "alice");
         for (int i = 0; i < MAX_CHATS; i++) {
             assertSuccess(tab1.request("chat:join", Map.of("chatId", "c" + i)));
         }
@@ -139,23 +123,23 @@ class CapsTest {
 
     @Test
     void aSocketWatchesUpToTheCapAndASubscribeBeyondItFailsWithValidationNamingTheLimitAndFollowsNoOne() {
-        WsClient bob = GATEWAYS.connect(nodeA, "bob");
+        WsClient bob = CLUSTER.connect(nodeA, "bob");
         assertSuccess(bob.request("presence:subscribe", Map.of("userIds", List.of("u1", "u2"))));
 
         JsonNode refused = bob.request("presence:subscribe", Map.of("userIds", List.of("u3", "u4")));
 
         assertValidation(refused, "MAX_PRESENCE_SUBSCRIPTIONS_PER_SOCKET");
         assertThat(refused.toString(), refused.path("error").path("message").asText(), containsString("userIds"));
-        GATEWAYS.connect(nodeB, "u3");
+        CLUSTER.connect(nodeB, "u3");
         bob.assertNoEvent("presence:online", Duration.ofSeconds(1));
         assertSuccess(bob.request("presence:subscribe", Map.of("userIds", List.of("u3"))));
-        GATEWAYS.connect(nodeB, "u1");
+        CLUSTER.connect(nodeB, "u1");
         assertThat(bob.awaitEvent("presence:online", EVENT).path("userId").asText(), is("u1"));
     }
 
     @Test
     void subscribingAgainToWatchedUsersCountsThemOnce() {
-        WsClient bob = GATEWAYS.connect(nodeA, "bob");
+        WsClient bob = CLUSTER.connect(nodeA, "bob");
         assertSuccess(bob.request("presence:subscribe", Map.of("userIds", List.of("u1", "u2", "u3"))));
 
         assertSuccess(bob.request("presence:subscribe", Map.of("userIds", List.of("u1", "u3"))));
@@ -163,8 +147,8 @@ class CapsTest {
 
     @Test
     void contactsFollowedAtConnectCountTowardsTheCap() {
-        REDIS.client().sadd("presence:contacts:carol", "k1", "k2");
-        WsClient carol = GATEWAYS.connect(nodeA, "carol");
+        CLUSTER.redis().client().sadd("presence:contacts:carol", "k1", "k2");
+        WsClient carol = CLUSTER.connect(nodeA, "carol");
 
         assertSuccess(carol.request("presence:subscribe", Map.of("userIds", List.of("u1"))));
         assertValidation(carol.request("presence:subscribe", Map.of("userIds", List.of("u2"))),
@@ -175,11 +159,11 @@ class CapsTest {
 
     @Test
     void aSocketFollowsAtMostTheCapOfItsContactsAtConnect() {
-        REDIS.client().sadd("presence:contacts:dave", "k1", "k2", "k3", "k4", "k5");
+        CLUSTER.redis().client().sadd("presence:contacts:dave", "k1", "k2", "k3", "k4", "k5");
         for (String contact : List.of("k1", "k2", "k3", "k4", "k5")) {
-            GATEWAYS.connect(nodeB, contact);
+            CLUSTER.connect(nodeB, contact);
         }
-        WsClient dave = GATEWAYS.connect(nodeA, "dave");
+        WsClient dave = CLUSTER.connect(nodeA, "dave");
 
         JsonNode bulk = dave.awaitEvent("presence:bulk-online", EVENT);
 
@@ -192,8 +176,8 @@ class CapsTest {
 
     @Test
     void aHandshakeBeyondMaxSocketsPerUserOnAnyNodeGets429BeforeTheUpgrade() {
-        GATEWAYS.connect(nodeA, "erin");
-        GATEWAYS.connect(nodeB, "erin");
+        CLUSTER.connect(nodeA, "erin");
+        CLUSTER.connect(nodeB, "erin");
 
         Refusal onA = WsClient.to(nodeA).bearer(Tokens.forUser("erin")).refusal();
         Refusal onB = WsClient.to(nodeB).bearer(Tokens.forUser("erin")).refusal();
@@ -206,10 +190,10 @@ class CapsTest {
 
     @Test
     void nothingIsWrittenToRedisForARefusedHandshake() {
-        WsClient watcher = GATEWAYS.connect(nodeB, "watcher");
+        WsClient watcher = CLUSTER.connect(nodeB, "watcher");
         watcher.subscribe("frank");
-        GATEWAYS.connect(nodeA, "frank");
-        GATEWAYS.connect(nodeB, "frank");
+        CLUSTER.connect(nodeA, "frank");
+        CLUSTER.connect(nodeB, "frank");
         watcher.awaitEvent("presence:online", EVENT);
         Map<String, String> before = userRecords("frank");
 
@@ -225,23 +209,23 @@ class CapsTest {
 
     @Test
     void aSocketFitsAgainOnceOneOfTheUsersSocketsClosed() {
-        WsClient first = GATEWAYS.connect(nodeA, "grace");
-        GATEWAYS.connect(nodeB, "grace");
+        WsClient first = CLUSTER.connect(nodeA, "grace");
+        CLUSTER.connect(nodeB, "grace");
         assertThat(WsClient.to(nodeA).bearer(Tokens.forUser("grace")).refusal().status(), is(429));
 
         first.closeNormally();
         Poll.eventually("grace's sockets", () -> records.userSockets("grace"), hasSize(1));
 
-        WsClient again = GATEWAYS.connect(nodeA, "grace");
+        WsClient again = CLUSTER.connect(nodeA, "grace");
         assertThat(again.connected().path("userId").asText(), is("grace"));
     }
 
     @Test
     void theCapIsPerUser() {
-        GATEWAYS.connect(nodeA, "heidi");
-        GATEWAYS.connect(nodeB, "heidi");
+        CLUSTER.connect(nodeA, "heidi");
+        CLUSTER.connect(nodeB, "heidi");
 
-        WsClient ivan = GATEWAYS.connect(nodeA, "ivan");
+        WsClient ivan = CLUSTER.connect(nodeA, "ivan");
 
         assertThat(ivan.connected().path("userId").asText(), is("ivan"));
     }
@@ -256,7 +240,7 @@ class CapsTest {
                 GatewayProcess node = i % 2 == 0 ? nodeA : nodeB;
                 racing.add(threads.submit(() -> {
                     try {
-                        return GATEWAYS.connect(WsClient.to(node).bearer(Tokens.forUser("judy")).name("judy"));
+                        return CLUSTER.connect(WsClient.to(node).bearer(Tokens.forUser("judy")).name("judy"));
                     } catch (AssertionError refused) {
                         return refused.getMessage();
                     }
@@ -279,10 +263,10 @@ class CapsTest {
 
     @Test
     void aSocketIoConnectBeyondTheCapGetsConnectErrorTooManyConnectionsAndNothingIsWritten() {
-        GATEWAYS.connect(nodeA, "kate");
-        GATEWAYS.connect(nodeB, "kate");
+        CLUSTER.connect(nodeA, "kate");
+        CLUSTER.connect(nodeB, "kate");
         Map<String, String> before = userRecords("kate");
-        WsClient raw = GATEWAYS.open(WsClient.to(URI.create("ws://127.0.0.1:" + nodeA.port() + "/socket.io/"))
+        WsClient raw = CLUSTER.open(WsClient.to(URI.create("ws://127.0.0.1:" + nodeA.port() + "/socket.io/"))
                                              .query("EIO", "4").query("transport", "websocket").name("kate-sio"));
 
         raw.sendRaw("40{\"token\":\"" + Tokens.forUser("kate") + "\"}");
@@ -318,7 +302,7 @@ class CapsTest {
         assertThat(records.onlineUsers(), is(Set.of()));
         assertThat(records.connectionIds(), is(Set.of()));
         assertThat(records.nodeSockets(nodeA.nodeId()), is(empty()));
-        WsClient leon = GATEWAYS.connect(nodeA, "leon");
+        WsClient leon = CLUSTER.connect(nodeA, "leon");
         assertThat(records.userSockets("leon"), hasItem(leon.socketId()));
     }
 
@@ -326,10 +310,10 @@ class CapsTest {
     private Map<String, String> userRecords(String userId) {
         Map<String, String> dump = new TreeMap<>();
         for (String key : records.keysOfUser(userId)) {
-            String type = REDIS.client().type(key);
+            String type = CLUSTER.redis().client().type(key);
             dump.put(key, switch (type) {
-                case "set" -> new TreeSet<>(REDIS.client().smembers(key)).toString();
-                case "hash" -> new TreeMap<>(REDIS.client().hgetAll(key)).toString();
+                case "set" -> new TreeSet<>(CLUSTER.redis().client().smembers(key)).toString();
+                case "hash" -> new TreeMap<>(CLUSTER.redis().client().hgetAll(key)).toString();
                 default -> type;
             });
         }

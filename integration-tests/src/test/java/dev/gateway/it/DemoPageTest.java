@@ -4,9 +4,8 @@ import java.net.http.HttpResponse;
 import java.util.HashMap;
 import java.util.Map;
 
+import dev.gateway.it.support.GatewayCluster;
 import dev.gateway.it.support.GatewayProcess;
-import dev.gateway.it.support.Gateways;
-import dev.gateway.it.support.TestRedis;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -21,9 +20,7 @@ import static org.hamcrest.Matchers.startsWith;
  */
 class DemoPageTest {
     @RegisterExtension
-    static final TestRedis REDIS = new TestRedis();
-    @RegisterExtension
-    final Gateways gateways = new Gateways(REDIS);
+    static final GatewayCluster CLUSTER = GatewayCluster.onRedis();
 
     private static Map<String, String> devMode(boolean withSecret) {
         Map<String, String> env = new HashMap<>();
@@ -36,7 +33,7 @@ class DemoPageTest {
 
     @Test
     void developmentModeServesThePageAndMintsTokensThatTheGatewayAccepts() {
-        GatewayProcess node = gateways.start(devMode(false));
+        GatewayProcess node = CLUSTER.start(devMode(false));
 
         HttpResponse<String> page = node.get("/");
         HttpResponse<String> token = node.get("/demo/token?user=newcomer");
@@ -51,7 +48,7 @@ class DemoPageTest {
 
     @Test
     void outsideDevelopmentModeThereIsNoPageAndNoTokenRoute() {
-        GatewayProcess node = gateways.start();
+        GatewayProcess node = CLUSTER.start();
 
         assertThat(node.get("/").statusCode(), is(404));
         assertThat(node.get("/demo/token?user=newcomer").statusCode(), is(404));
@@ -59,7 +56,7 @@ class DemoPageTest {
 
     @Test
     void developmentModeWithARealSecretMintsNoTokens() {
-        GatewayProcess node = gateways.start(devMode(true));
+        GatewayProcess node = CLUSTER.start(devMode(true));
 
         assertThat(node.get("/").statusCode(), is(200));
         assertThat(node.get("/demo/token?user=newcomer").statusCode(), is(404));

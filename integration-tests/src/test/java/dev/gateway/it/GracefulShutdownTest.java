@@ -1,16 +1,14 @@
 package dev.gateway.it;
 
 import java.time.Duration;
-import java.util.Map;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.gateway.it.support.GatewayCluster;
 import dev.gateway.it.support.GatewayProcess;
 import dev.gateway.it.support.GatewayRecords;
-import dev.gateway.it.support.Gateways;
-import dev.gateway.it.support.Poll;
-import dev.gateway.it.support.TestRedis;
 import dev.gateway.it.support.WsClient;
+import dev.gateway.testsupport.Poll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -27,25 +25,23 @@ class GracefulShutdownTest {
     private static final Duration EVENT = Duration.ofSeconds(5);
 
     @RegisterExtension
-    static final TestRedis REDIS = new TestRedis();
-    @RegisterExtension
-    final Gateways gateways = new Gateways(REDIS);
+    static final GatewayCluster CLUSTER = GatewayCluster.nodes("node-a", "node-b").perTest();
 
-    private final GatewayRecords records = REDIS.records();
+    private final GatewayRecords records = CLUSTER.records();
     private GatewayProcess nodeA;
     private GatewayProcess nodeB;
 
     @BeforeEach
-    void startNodes() {
-        nodeA = gateways.start("node-a", Map.of());
-        nodeB = gateways.start("node-b", Map.of());
+    void nameNodes() {
+        nodeA = CLUSTER.node("node-a");
+        nodeB = CLUSTER.node("node-b");
     }
 
     @Test
     void sigtermClosesEverySocketWith1001AndExits0() {
-        WsClient alice = gateways.connect(nodeB, "alice");
-        WsClient carol = gateways.connect(nodeB, "carol");
-        WsClient alicePhone = gateways.connect(nodeB, "alice", "phone", "Pixel 8");
+        WsClient alice = CLUSTER.connect(nodeB, "alice");
+        WsClient carol = CLUSTER.connect(nodeB, "carol");
+        WsClient alicePhone = CLUSTER.connect(nodeB, "alice", "phone", "Pixel 8");
 
         int exitCode = nodeB.terminate();
 
@@ -57,10 +53,10 @@ class GracefulShutdownTest {
 
     @Test
     void sigtermRemovesTheNodesRecords() {
-        WsClient bob = gateways.connect(nodeA, "bob");
-        gateways.connect(nodeB, "alice");
-        gateways.connect(nodeB, "alice", "phone", "Pixel 8");
-        gateways.connect(nodeB, "carol");
+        WsClient bob = CLUSTER.connect(nodeA, "bob");
+        CLUSTER.connect(nodeB, "alice");
+        CLUSTER.connect(nodeB, "alice", "phone", "Pixel 8");
+        CLUSTER.connect(nodeB, "carol");
 
         nodeB.terminate();
 
@@ -76,10 +72,10 @@ class GracefulShutdownTest {
 
     @Test
     void subscribersOnTheOtherNodeSeeTheUsersGoOffline() {
-        WsClient bob = gateways.connect(nodeA, "bob");
+        WsClient bob = CLUSTER.connect(nodeA, "bob");
         bob.subscribe("alice", "carol");
-        gateways.connect(nodeB, "alice");
-        gateways.connect(nodeB, "carol");
+        CLUSTER.connect(nodeB, "alice");
+        CLUSTER.connect(nodeB, "carol");
         bob.awaitEvent("presence:online", e -> e.path("userId").asText().equals("alice"), EVENT);
         bob.awaitEvent("presence:online", e -> e.path("userId").asText().equals("carol"), EVENT);
 
@@ -94,10 +90,10 @@ class GracefulShutdownTest {
 
     @Test
     void aUserWithATabOnTheOtherNodeStaysOnline() {
-        WsClient bob = gateways.connect(nodeA, "bob");
+        WsClient bob = CLUSTER.connect(nodeA, "bob");
         bob.subscribe("alice");
-        WsClient aliceOnA = gateways.connect(nodeA, "alice");
-        gateways.connect(nodeB, "alice");
+        WsClient aliceOnA = CLUSTER.connect(nodeA, "alice");
+        CLUSTER.connect(nodeB, "alice");
         bob.awaitEvent("presence:online", EVENT);
 
         nodeB.terminate();
@@ -109,12 +105,12 @@ class GracefulShutdownTest {
 
     @Test
     void theSurvivingNodeKeepsWorkingAfterTheOtherStops() {
-        WsClient bob = gateways.connect(nodeA, "bob");
+        WsClient bob = CLUSTER.connect(nodeA, "bob");
         bob.subscribe("dave");
-        gateways.connect(nodeB, "alice");
+        CLUSTER.connect(nodeB, "alice");
 
         nodeB.terminate();
-        gateways.connect(nodeA, "dave");
+        CLUSTER.connect(nodeA, "dave");
 
         assertThat(bob.awaitEvent("presence:online", EVENT).path("userId").asText(), is("dave"));
         assertThat(bob.ping().path("success").asBoolean(), is(true));

@@ -5,12 +5,11 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
+import dev.gateway.it.support.GatewayCluster;
 import dev.gateway.it.support.GatewayProcess;
-import dev.gateway.it.support.Gateways;
-import dev.gateway.it.support.TestRedis;
-import dev.gateway.it.support.Tokens;
-import dev.gateway.it.support.WsClient;
 import dev.gateway.it.support.WsClient.Refusal;
+import dev.gateway.it.support.WsClient;
+import dev.gateway.testsupport.Tokens;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -29,15 +28,13 @@ class HandshakeRefusalTest {
     private static final String APP_ORIGIN = "https://app.example.com";
 
     @RegisterExtension
-    static final TestRedis REDIS = new TestRedis();
-    @RegisterExtension
-    static final Gateways GATEWAYS = new Gateways(REDIS);
+    static final GatewayCluster CLUSTER = GatewayCluster.onRedis();
 
     private static GatewayProcess node;
 
     @BeforeAll
     static void startNode() {
-        node = GATEWAYS.start(Map.of("FRONTEND_URL", APP_ORIGIN + ",https://admin.example.com"));
+        node = CLUSTER.start(Map.of("FRONTEND_URL", APP_ORIGIN + ",https://admin.example.com"));
     }
 
     @Test
@@ -107,7 +104,7 @@ class HandshakeRefusalTest {
     void aSubOf128AllowedCharactersConnects() {
         String sub = "a.b_c:d@e-" + "x".repeat(118);
 
-        WsClient client = GATEWAYS.connect(WsClient.to(node).bearer(Tokens.forUser(sub)));
+        WsClient client = CLUSTER.connect(WsClient.to(node).bearer(Tokens.forUser(sub)));
 
         assertThat(client.connected().path("userId").asText(), is(sub));
     }
@@ -167,32 +164,32 @@ class HandshakeRefusalTest {
 
     @Test
     void aListedOriginConnects() {
-        WsClient client = GATEWAYS.connect(WsClient.to(node).bearer(Tokens.forUser("alice")).origin(APP_ORIGIN));
+        WsClient client = CLUSTER.connect(WsClient.to(node).bearer(Tokens.forUser("alice")).origin(APP_ORIGIN));
         assertThat(client.connected().path("userId").asText(), is("alice"));
     }
 
     @Test
     void theSecondListedOriginConnects() {
-        WsClient client = GATEWAYS.connect(WsClient.to(node).bearer(Tokens.forUser("alice"))
+        WsClient client = CLUSTER.connect(WsClient.to(node).bearer(Tokens.forUser("alice"))
                                                    .origin("https://admin.example.com"));
         assertThat(client.connected().path("userId").asText(), is("alice"));
     }
 
     @Test
     void aRequestWithoutOriginConnectsBecauseItIsNotABrowser() {
-        WsClient client = GATEWAYS.connect(WsClient.to(node).bearer(Tokens.forUser("alice")));
+        WsClient client = CLUSTER.connect(WsClient.to(node).bearer(Tokens.forUser("alice")));
         assertThat(client.connected().path("userId").asText(), is("alice"));
     }
 
     @Test
     void aValidQueryTokenConnects() {
-        WsClient client = GATEWAYS.connect(WsClient.to(node).accessToken(Tokens.forUser("alice")));
+        WsClient client = CLUSTER.connect(WsClient.to(node).accessToken(Tokens.forUser("alice")));
         assertThat(client.connected().path("userId").asText(), is("alice"));
     }
 
     @Test
     void theAuthorizationHeaderWinsOverTheQueryToken() {
-        WsClient client = GATEWAYS.connect(WsClient.to(node).bearer(Tokens.forUser("alice"))
+        WsClient client = CLUSTER.connect(WsClient.to(node).bearer(Tokens.forUser("alice"))
                                                    .accessToken(Tokens.forUser("bob")));
 
         assertThat(client.connected().path("userId").asText(), is("alice"));
@@ -200,13 +197,13 @@ class HandshakeRefusalTest {
 
     @Test
     void hs384TokensAreAccepted() {
-        WsClient client = GATEWAYS.connect(WsClient.to(node).bearer(Tokens.claims("alice").algorithm("HS384").sign()));
+        WsClient client = CLUSTER.connect(WsClient.to(node).bearer(Tokens.claims("alice").algorithm("HS384").sign()));
         assertThat(client.connected().path("userId").asText(), is("alice"));
     }
 
     @Test
     void hs512TokensAreAccepted() {
-        WsClient client = GATEWAYS.connect(WsClient.to(node).bearer(Tokens.claims("alice").algorithm("HS512").sign()));
+        WsClient client = CLUSTER.connect(WsClient.to(node).bearer(Tokens.claims("alice").algorithm("HS512").sign()));
         assertThat(client.connected().path("userId").asText(), is("alice"));
     }
 
@@ -223,9 +220,9 @@ class HandshakeRefusalTest {
     }
 
     private static void assertNothingRegistered() {
-        assertThat(REDIS.scan("ws:connection:*"), is(empty()));
-        assertThat(REDIS.scan("ws:user:*"), is(empty()));
-        assertThat(REDIS.scan("presence:user:*"), is(empty()));
-        assertThat(REDIS.records().onlineUsers(), is(empty()));
+        assertThat(CLUSTER.redis().scan("ws:connection:*"), is(empty()));
+        assertThat(CLUSTER.redis().scan("ws:user:*"), is(empty()));
+        assertThat(CLUSTER.redis().scan("presence:user:*"), is(empty()));
+        assertThat(CLUSTER.records().onlineUsers(), is(empty()));
     }
 }

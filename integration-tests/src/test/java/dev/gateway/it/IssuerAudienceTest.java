@@ -2,11 +2,11 @@ package dev.gateway.it;
 
 import java.util.List;
 
+import dev.gateway.it.support.GatewayCluster;
 import dev.gateway.it.support.GatewayProcess;
 import dev.gateway.it.support.Gateways;
-import dev.gateway.it.support.TestRedis;
-import dev.gateway.it.support.Tokens;
 import dev.gateway.it.support.WsClient;
+import dev.gateway.testsupport.Tokens;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -21,22 +21,20 @@ class IssuerAudienceTest {
     private static final String AUDIENCE = "chat-gateway";
 
     @RegisterExtension
-    static final TestRedis REDIS = new TestRedis();
-    @RegisterExtension
-    static final Gateways GATEWAYS = new Gateways(REDIS);
+    static final GatewayCluster CLUSTER = GatewayCluster.nodes("node-iss").env(Gateways.env("JWT_ISSUER", ISSUER, "JWT_AUDIENCE", AUDIENCE));
 
     private static GatewayProcess node;
 
     @BeforeAll
-    static void startNode() {
-        node = GATEWAYS.start("node-iss", Gateways.env("JWT_ISSUER", ISSUER, "JWT_AUDIENCE", AUDIENCE));
+    static void nameNodes() {
+        node = CLUSTER.node("node-iss");
     }
 
     @Test
     void aTokenWithTheConfiguredIssuerAndAudienceConnects() {
         String token = Tokens.claims("alice").claim("iss", ISSUER).claim("aud", AUDIENCE).sign();
 
-        WsClient alice = GATEWAYS.connect(WsClient.to(node).bearer(token));
+        WsClient alice = CLUSTER.connect(WsClient.to(node).bearer(token));
 
         assertThat(alice.connected().path("userId").asText(), is("alice"));
     }
@@ -45,7 +43,7 @@ class IssuerAudienceTest {
     void anAudienceListContainingTheConfiguredAudienceConnects() {
         String token = Tokens.claims("alice").claim("iss", ISSUER).claim("aud", List.of("other", AUDIENCE)).sign();
 
-        WsClient alice = GATEWAYS.connect(WsClient.to(node).bearer(token));
+        WsClient alice = CLUSTER.connect(WsClient.to(node).bearer(token));
 
         assertThat(alice.connected().path("userId").asText(), is("alice"));
     }
@@ -74,6 +72,6 @@ class IssuerAudienceTest {
         WsClient.Refusal refusal = WsClient.to(node).bearer(token).refusal();
         assertThat(refusal.toString(), refusal.status(), is(401));
         assertThat(refusal.toString(), refusal.json().path("error").asText(), is("unauthorized"));
-        assertThat(REDIS.scan("ws:connection:*"), is(empty()));
+        assertThat(CLUSTER.redis().scan("ws:connection:*"), is(empty()));
     }
 }

@@ -16,12 +16,12 @@ import java.util.List;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gateway.it.support.GatewayCluster;
 import dev.gateway.it.support.GatewayProcess;
 import dev.gateway.it.support.Gateways;
-import dev.gateway.it.support.TestRedis;
-import dev.gateway.it.support.Tokens;
 import dev.gateway.it.support.WsClient;
 import dev.gateway.protocol.event.Json;
+import dev.gateway.testsupport.Tokens;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -39,9 +39,7 @@ class JwksTest {
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
 
     @RegisterExtension
-    static final TestRedis REDIS = new TestRedis();
-    @RegisterExtension
-    static final Gateways GATEWAYS = new Gateways(REDIS);
+    static final GatewayCluster CLUSTER = GatewayCluster.onRedis();
 
     private static KeyPair rsa;
     private static KeyPair ec;
@@ -57,14 +55,14 @@ class JwksTest {
         Files.createDirectories(jwks.getParent());
         Files.writeString(jwks, jwks(List.of(rsaJwk((RSAPublicKey) rsa.getPublic(), "rsa-1"),
                                              ecJwk((ECPublicKey) ec.getPublic(), "ec-1"))));
-        node = GATEWAYS.start("node-jwks", Gateways.env("JWT_SECRET", null, "JWT_JWKS", jwks.toString()));
+        node = CLUSTER.start("node-jwks", Gateways.env("JWT_SECRET", null, "JWT_JWKS", jwks.toString()));
     }
 
     @Test
     void anRs256TokenSignedByAJwksKeyConnects() {
         String token = Tokens.claims("alice").privateKey("RS256", rsa.getPrivate(), "rsa-1").sign();
 
-        WsClient alice = GATEWAYS.connect(WsClient.to(node).bearer(token));
+        WsClient alice = CLUSTER.connect(WsClient.to(node).bearer(token));
 
         assertThat(alice.connected().path("userId").asText(), is("alice"));
     }
@@ -73,7 +71,7 @@ class JwksTest {
     void anEs256TokenSignedByAJwksKeyConnects() {
         String token = Tokens.claims("alice").privateKey("ES256", ec.getPrivate(), "ec-1").sign();
 
-        WsClient alice = GATEWAYS.connect(WsClient.to(node).bearer(token));
+        WsClient alice = CLUSTER.connect(WsClient.to(node).bearer(token));
 
         assertThat(alice.connected().path("userId").asText(), is("alice"));
     }
@@ -128,7 +126,7 @@ class JwksTest {
     private static void assertUnauthorized(WsClient.Refusal refusal) {
         assertThat(refusal.toString(), refusal.status(), is(401));
         assertThat(refusal.toString(), refusal.json().path("error").asText(), is("unauthorized"));
-        assertThat(REDIS.scan("ws:connection:*"), is(empty()));
+        assertThat(CLUSTER.redis().scan("ws:connection:*"), is(empty()));
     }
 
     private static KeyPair generate(String algorithm, String curve) throws GeneralSecurityException {

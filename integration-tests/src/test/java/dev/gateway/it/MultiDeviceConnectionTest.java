@@ -11,13 +11,12 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.gateway.it.support.GatewayCluster;
 import dev.gateway.it.support.GatewayProcess;
 import dev.gateway.it.support.GatewayRecords;
-import dev.gateway.it.support.Gateways;
-import dev.gateway.it.support.Poll;
-import dev.gateway.it.support.TestRedis;
-import dev.gateway.it.support.Tokens;
 import dev.gateway.it.support.WsClient;
+import dev.gateway.testsupport.Poll;
+import dev.gateway.testsupport.Tokens;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -45,11 +44,9 @@ class MultiDeviceConnectionTest {
     private static final Duration EVENT = Duration.ofSeconds(5);
 
     @RegisterExtension
-    static final TestRedis REDIS = new TestRedis();
-    @RegisterExtension
-    final Gateways gateways = new Gateways(REDIS);
+    static final GatewayCluster CLUSTER = GatewayCluster.onRedis();
 
-    private final GatewayRecords records = REDIS.records();
+    private final GatewayRecords records = CLUSTER.records();
     private final List<Tab> openTabs = new ArrayList<>();
     /** Sockets of other users (subscribers) on the node: they belong in ws:connection:* and the node's set too. */
     private final Set<String> otherSockets = new TreeSet<>();
@@ -63,7 +60,7 @@ class MultiDeviceConnectionTest {
     @BeforeEach
     void startNode() {
         testStart = Instant.now().minusSeconds(1);
-        node = gateways.start(NODE, Map.of());
+        node = CLUSTER.start(NODE, Map.of());
     }
 
     @Test
@@ -110,7 +107,7 @@ class MultiDeviceConnectionTest {
         awaitExactRecords();
 
         assertThat(records.keysOfUser(USER), is(empty()));
-        assertThat(REDIS.scan("ws:connection:*"), is(empty()));
+        assertThat(CLUSTER.redis().scan("ws:connection:*"), is(empty()));
     }
 
     @Test
@@ -213,7 +210,7 @@ class MultiDeviceConnectionTest {
 
     @Test
     void theDeviceIdDefaultsToTheTokensDeviceIdClaim() {
-        WsClient client = gateways.connect(WsClient.to(node).bearer(Tokens.claims(USER).deviceId("tablet").sign()));
+        WsClient client = CLUSTER.connect(WsClient.to(node).bearer(Tokens.claims(USER).deviceId("tablet").sign()));
 
         JsonNode record = Poll.eventually("connection record", () -> records.connection(client.socketId()).orElse(null),
                                           not(is((JsonNode) null)));
@@ -223,7 +220,7 @@ class MultiDeviceConnectionTest {
 
     @Test
     void theDeviceIdQueryParameterWinsOverTheTokenClaim() {
-        WsClient client = gateways.connect(WsClient.to(node).bearer(Tokens.claims(USER).deviceId("tablet").sign())
+        WsClient client = CLUSTER.connect(WsClient.to(node).bearer(Tokens.claims(USER).deviceId("tablet").sign())
                                                    .device("phone"));
 
         Poll.eventually("device set of the query's deviceId", () -> records.deviceSockets(USER, "phone"),
@@ -232,7 +229,7 @@ class MultiDeviceConnectionTest {
 
     @Test
     void theDeviceIdIsDefaultWithoutQueryOrClaim() {
-        WsClient client = gateways.connect(node, USER);
+        WsClient client = CLUSTER.connect(node, USER);
 
         Poll.eventually("device set of the default device", () -> records.deviceSockets(USER, "default"),
                         is(Set.of(client.socketId())));
@@ -344,7 +341,7 @@ class MultiDeviceConnectionTest {
 
     @Test
     void aContactSeesTheUserComeAndGoWithoutSubscribing() {
-        REDIS.client().sadd("presence:contacts:bob", USER);
+        CLUSTER.redis().client().sadd("presence:contacts:bob", USER);
         WsClient bob = other("bob");
 
         Tab phone = openTab("phone", "Pixel 8");
@@ -359,7 +356,7 @@ class MultiDeviceConnectionTest {
         openTab("phone", "Pixel 8");
         other("carol");
         other("dave");
-        REDIS.client().sadd("presence:contacts:bob", USER, "carol", "erin", "bob");
+        CLUSTER.redis().client().sadd("presence:contacts:bob", USER, "carol", "erin", "bob");
         other("bob");
 
         WsClient bob2 = other("bob");
@@ -370,12 +367,12 @@ class MultiDeviceConnectionTest {
 
     @Test
     void allModeSendsPresenceToEverySocketAndBulkOnlineListsEveryOnlineUser() {
-        GatewayProcess all = gateways.start("node-all", Map.of("PRESENCE_NOTIFY", "all"));
-        WsClient carol = gateways.connect(all, "carol");
-        WsClient bob = gateways.connect(all, "bob");
+        GatewayProcess all = CLUSTER.start("node-all", Map.of("PRESENCE_NOTIFY", "all"));
+        WsClient carol = CLUSTER.connect(all, "carol");
+        WsClient bob = CLUSTER.connect(all, "bob");
         assertThat(texts(bob.awaitEvent("presence:bulk-online", EVENT).path("users")), is(Set.of("carol")));
 
-        WsClient alice = gateways.connect(all, USER);
+        WsClient alice = CLUSTER.connect(all, USER);
         assertThat(bob.awaitEvent("presence:online", e -> e.path("userId").asText().equals(USER), EVENT)
                            .path("userId").asText(), is(USER));
         assertThat(carol.awaitEvent("presence:online", e -> e.path("userId").asText().equals(USER), EVENT)
@@ -388,10 +385,10 @@ class MultiDeviceConnectionTest {
 
     @Test
     void aUsersOwnSocketsGetNoPresenceEventsAboutThatUser() {
-        GatewayProcess all = gateways.start("node-all", Map.of("PRESENCE_NOTIFY", "all"));
-        WsClient bob = gateways.connect(all, "bob");
+        GatewayProcess all = CLUSTER.start("node-all", Map.of("PRESENCE_NOTIFY", "all"));
+        WsClient bob = CLUSTER.connect(all, "bob");
 
-        WsClient alice = gateways.connect(all, USER);
+        WsClient alice = CLUSTER.connect(all, USER);
         bob.awaitEvent("presence:online", EVENT);
 
         alice.assertNoEvent("presence:online", e -> e.path("userId").asText().equals(USER), QUIET);
@@ -402,7 +399,7 @@ class MultiDeviceConnectionTest {
 
     private Tab openTab(String deviceId, String deviceName) {
         String userAgent = "it-browser/1.0 (" + deviceId + "; tab " + (openTabs.size() + 1) + ")";
-        WsClient client = gateways.connect(WsClient.to(node)
+        WsClient client = CLUSTER.connect(WsClient.to(node)
                                                    .bearer(Tokens.claims(USER).roleContextId(ROLE).sign())
                                                    .device(deviceId, deviceName)
                                                    .header("User-Agent", userAgent)
@@ -414,7 +411,7 @@ class MultiDeviceConnectionTest {
 
     /** Connects another user to the node and remembers its socket for the layout checks. */
     private WsClient other(String userId) {
-        WsClient client = gateways.connect(node, userId);
+        WsClient client = CLUSTER.connect(node, userId);
         otherSockets.add(client.socketId());
         return client;
     }

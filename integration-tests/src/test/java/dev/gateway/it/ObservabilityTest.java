@@ -4,12 +4,11 @@ import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.regex.Pattern;
 
+import dev.gateway.it.support.GatewayCluster;
 import dev.gateway.it.support.GatewayProcess;
-import dev.gateway.it.support.Gateways;
-import dev.gateway.it.support.Poll;
-import dev.gateway.it.support.TestRedis;
-import dev.gateway.it.support.Tokens;
 import dev.gateway.it.support.WsClient;
+import dev.gateway.testsupport.Poll;
+import dev.gateway.testsupport.Tokens;
 import org.hamcrest.Description;
 import org.hamcrest.Matcher;
 import org.hamcrest.TypeSafeMatcher;
@@ -27,15 +26,13 @@ import static org.hamcrest.Matchers.is;
  */
 class ObservabilityTest {
     @RegisterExtension
-    static final TestRedis REDIS = new TestRedis();
-    @RegisterExtension
-    static final Gateways GATEWAYS = new Gateways(REDIS);
+    static final GatewayCluster CLUSTER = GatewayCluster.nodes("node-obs");
 
     private static GatewayProcess node;
 
     @BeforeAll
-    static void startNode() {
-        node = GATEWAYS.start("node-obs", Gateways.env());
+    static void nameNodes() {
+        node = CLUSTER.node("node-obs");
     }
 
     @Test
@@ -54,7 +51,7 @@ class ObservabilityTest {
 
     @Test
     void metricsCountConnectsFramesAndAuthFailures() {
-        WsClient alice = GATEWAYS.connect(node, "alice");
+        WsClient alice = CLUSTER.connect(node, "alice");
         alice.ping();
         WsClient.to(node).bearer(Tokens.claims("mallory").secret(Tokens.WRONG_SECRET).sign()).refusal();
 

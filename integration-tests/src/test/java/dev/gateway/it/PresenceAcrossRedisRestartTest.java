@@ -13,10 +13,10 @@ import java.util.stream.Collectors;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gateway.it.support.GatewayProcess;
 import dev.gateway.it.support.Gateways;
-import dev.gateway.it.support.Poll;
 import dev.gateway.it.support.RedisProcess;
-import dev.gateway.it.support.Tokens;
 import dev.gateway.it.support.WsClient;
+import dev.gateway.testsupport.Poll;
+import dev.gateway.testsupport.Tokens;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -40,6 +40,7 @@ class PresenceAcrossRedisRestartTest {
     private static final Pattern RECOVERED = Pattern.compile("event=redis-recovered restarted=(\\w+) sockets=(\\d+) .* millis=(\\d+)");
 
     private RedisProcess redis;
+    // not a GatewayCluster: each test chooses its own redis-server (with or without an AOF) and restarts it
     @RegisterExtension
     final Gateways gateways = new Gateways(() -> redis.url());
 

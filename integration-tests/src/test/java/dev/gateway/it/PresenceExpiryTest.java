@@ -5,12 +5,11 @@ import java.util.Map;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.gateway.it.support.GatewayCluster;
 import dev.gateway.it.support.GatewayProcess;
 import dev.gateway.it.support.GatewayRecords;
-import dev.gateway.it.support.Gateways;
-import dev.gateway.it.support.Poll;
-import dev.gateway.it.support.TestRedis;
 import dev.gateway.it.support.WsClient;
+import dev.gateway.testsupport.Poll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -34,21 +33,19 @@ class PresenceExpiryTest {
     private static final Duration EVENT = Duration.ofSeconds(5);
 
     @RegisterExtension
-    static final TestRedis REDIS = new TestRedis();
-    @RegisterExtension
-    final Gateways gateways = new Gateways(REDIS);
+    static final GatewayCluster CLUSTER = GatewayCluster.onRedis();
 
-    private final GatewayRecords records = REDIS.records();
+    private final GatewayRecords records = CLUSTER.records();
     private GatewayProcess node;
 
     @BeforeEach
     void startNode() {
-        node = gateways.start(NODE, Map.of("PRESENCE_TTL_SECONDS", String.valueOf(TTL_SECONDS)));
+        node = CLUSTER.start(NODE, Map.of("PRESENCE_TTL_SECONDS", String.valueOf(TTL_SECONDS)));
     }
 
     @Test
     void connectedAnnouncesThePresenceTtl() {
-        WsClient alice = gateways.connect(node, "alice");
+        WsClient alice = CLUSTER.connect(node, "alice");
 
         assertThat(alice.connected().path("presenceTtlMs").asLong(), is(TTL_SECONDS * 1000L));
         assertThat(alice.connected().path("heartbeatIntervalMs").asLong(), is(1000L));
@@ -57,7 +54,7 @@ class PresenceExpiryTest {
     @Test
     void aSocketThatNeverPingsIsClosedWith4408AfterTheTtl() {
         long start = System.nanoTime();
-        WsClient alice = gateways.connect(node, "alice");
+        WsClient alice = CLUSTER.connect(node, "alice");
 
         WsClient.Close close = alice.awaitClose(Duration.ofSeconds(TTL_SECONDS + 5));
 
@@ -68,7 +65,7 @@ class PresenceExpiryTest {
 
     @Test
     void aSocketThatStopsPingingIsClosedWith4408() {
-        WsClient alice = gateways.connect(node, "alice");
+        WsClient alice = CLUSTER.connect(node, "alice");
         for (int i = 0; i < 4; i++) {
             assertThat(alice.ping().path("success").asBoolean(), is(true));
             Poll.pause(PING_EVERY);
@@ -79,9 +76,9 @@ class PresenceExpiryTest {
 
     @Test
     void aSubscriberSeesTheUserGoOfflineExpiredWhenItStopsPinging() {
-        WsClient bob = gateways.connect(node, "bob").keepPinging(PING_EVERY);
+        WsClient bob = CLUSTER.connect(node, "bob").keepPinging(PING_EVERY);
         bob.subscribe("alice");
-        WsClient alice = gateways.connect(node, "alice");
+        WsClient alice = CLUSTER.connect(node, "alice");
         bob.awaitEvent("presence:online", EVENT);
 
         alice.awaitClose(Duration.ofSeconds(TTL_SECONDS + 5));
@@ -94,8 +91,8 @@ class PresenceExpiryTest {
 
     @Test
     void anExpiredSocketLeavesNoRecordsBehind() {
-        WsClient bob = gateways.connect(node, "bob").keepPinging(PING_EVERY);
-        WsClient alice = gateways.connect(node, "alice");
+        WsClient bob = CLUSTER.connect(node, "bob").keepPinging(PING_EVERY);
+        WsClient alice = CLUSTER.connect(node, "alice");
 
         alice.awaitClose(Duration.ofSeconds(TTL_SECONDS + 5));
 
@@ -107,9 +104,9 @@ class PresenceExpiryTest {
 
     @Test
     void aSocketThatKeepsPingingStaysOnlinePastTheTtl() {
-        WsClient bob = gateways.connect(node, "bob").keepPinging(PING_EVERY);
+        WsClient bob = CLUSTER.connect(node, "bob").keepPinging(PING_EVERY);
         bob.subscribe("alice");
-        WsClient alice = gateways.connect(node, "alice").keepPinging(PING_EVERY);
+        WsClient alice = CLUSTER.connect(node, "alice").keepPinging(PING_EVERY);
         bob.awaitEvent("presence:online", EVENT);
 
         Poll.during("alice stays connected", Duration.ofSeconds(TTL_SECONDS * 2), alice::isClosed, is(false));
@@ -121,7 +118,7 @@ class PresenceExpiryTest {
 
     @Test
     void aPingRefreshesThePresenceTtlInRedis() {
-        WsClient alice = gateways.connect(node, "alice");
+        WsClient alice = CLUSTER.connect(node, "alice");
         Poll.eventually("presence hash of alice", () -> records.presence("alice").keySet(),
                         is(Set.of(alice.socketId())));
         Poll.pause(Duration.ofMillis(1500));
@@ -136,7 +133,7 @@ class PresenceExpiryTest {
 
     @Test
     void websocketPingsDoNotKeepPresenceAlive() {
-        WsClient alice = gateways.connect(node, "alice");
+        WsClient alice = CLUSTER.connect(node, "alice");
         Thread pinger = Thread.ofVirtual().start(() -> {
             while (!alice.isClosed()) {
                 try {

@@ -5,13 +5,12 @@ import java.util.Map;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.gateway.it.support.GatewayCluster;
 import dev.gateway.it.support.GatewayProcess;
 import dev.gateway.it.support.GatewayRecords;
-import dev.gateway.it.support.Gateways;
-import dev.gateway.it.support.Poll;
-import dev.gateway.it.support.TestRedis;
-import dev.gateway.it.support.Tokens;
 import dev.gateway.it.support.WsClient;
+import dev.gateway.testsupport.Poll;
+import dev.gateway.testsupport.Tokens;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -29,16 +28,14 @@ class RedisRestartTest {
     private static final Duration EVENT = Duration.ofSeconds(5);
 
     @RegisterExtension
-    static final TestRedis REDIS = new TestRedis();
-    @RegisterExtension
-    final Gateways gateways = new Gateways(REDIS);
+    static final GatewayCluster CLUSTER = GatewayCluster.onRedis();
 
-    private final GatewayRecords records = REDIS.records();
+    private final GatewayRecords records = CLUSTER.records();
     private GatewayProcess node;
 
     @BeforeEach
     void startNode() {
-        node = gateways.start(NODE, Map.of());
+        node = CLUSTER.start(NODE, Map.of());
     }
 
     @Test
@@ -48,17 +45,17 @@ class RedisRestartTest {
 
     @Test
     void healthGoes503WhileRedisIsDownAnd200AfterItReturns() {
-        REDIS.stop();
+        CLUSTER.redis().stop();
         Poll.eventually("health while Redis is down", node::health, is(503));
 
-        REDIS.start();
+        CLUSTER.redis().start();
 
         Poll.eventually("health after Redis returned", node::health, is(200));
     }
 
     @Test
     void newConnectionsAreRefusedWith503WhileRedisIsDown() {
-        REDIS.stop();
+        CLUSTER.redis().stop();
         Poll.eventually("health while Redis is down", node::health, is(503));
 
         WsClient.Refusal refusal = WsClient.to(node).bearer(Tokens.forUser("alice")).refusal();
@@ -69,26 +66,26 @@ class RedisRestartTest {
 
     @Test
     void newConnectionsAreAcceptedAgainAfterRedisReturns() {
-        REDIS.stop();
+        CLUSTER.redis().stop();
         Poll.eventually("health while Redis is down", node::health, is(503));
-        REDIS.start();
+        CLUSTER.redis().start();
         Poll.eventually("health after Redis returned", node::health, is(200));
 
-        WsClient alice = gateways.connect(node, "alice");
+        WsClient alice = CLUSTER.connect(node, "alice");
 
         Poll.eventually("alice's connection record", () -> records.connectionIds(), is(Set.of(alice.socketId())));
     }
 
     @Test
     void openSocketsStayOpenWhileRedisIsDown() {
-        WsClient alice = gateways.connect(node, "alice").keepPinging(Duration.ofSeconds(1));
-        WsClient bob = gateways.connect(node, "bob").keepPinging(Duration.ofSeconds(1));
+        WsClient alice = CLUSTER.connect(node, "alice").keepPinging(Duration.ofSeconds(1));
+        WsClient bob = CLUSTER.connect(node, "bob").keepPinging(Duration.ofSeconds(1));
 
-        REDIS.stop();
+        CLUSTER.redis().stop();
         Poll.eventually("health while Redis is down", node::health, is(503));
         Poll.during("sockets stay open while Redis is down", Duration.ofSeconds(3),
                     () -> alice.isClosed() || bob.isClosed(), is(false));
-        REDIS.start();
+        CLUSTER.redis().start();
         Poll.eventually("health after Redis returned", node::health, is(200));
 
         Poll.during("sockets stay open after Redis returned", Duration.ofSeconds(1),
@@ -99,13 +96,13 @@ class RedisRestartTest {
 
     @Test
     void liveSocketsAreRegisteredAgainAfterRedisReturnsEmpty() {
-        WsClient alice = gateways.connect(node, "alice", "phone", "Pixel 8");
-        WsClient bob = gateways.connect(node, "bob");
+        WsClient alice = CLUSTER.connect(node, "alice", "phone", "Pixel 8");
+        WsClient bob = CLUSTER.connect(node, "bob");
         Poll.eventually("registered sockets", records::connectionIds, is(Set.of(alice.socketId(), bob.socketId())));
 
-        REDIS.stop();
+        CLUSTER.redis().stop();
         Poll.eventually("health while Redis is down", node::health, is(503));
-        REDIS.start();
+        CLUSTER.redis().start();
 
         Poll.eventually("registered sockets after the restart", records::connectionIds,
                         is(Set.of(alice.socketId(), bob.socketId())));
@@ -127,16 +124,16 @@ class RedisRestartTest {
 
     @Test
     void presenceEventsFlowAgainAfterRedisReturns() {
-        WsClient bob = gateways.connect(node, "bob").keepPinging(Duration.ofSeconds(1));
+        WsClient bob = CLUSTER.connect(node, "bob").keepPinging(Duration.ofSeconds(1));
         bob.subscribe("carol");
 
-        REDIS.stop();
+        CLUSTER.redis().stop();
         Poll.eventually("health while Redis is down", node::health, is(503));
-        REDIS.start();
+        CLUSTER.redis().start();
         Poll.eventually("health after Redis returned", node::health, is(200));
         Poll.eventually("bob registered again", records::onlineUsers, is(Set.of("bob")));
         awaitSubscribed(NODE);
-        WsClient carol = gateways.connect(node, "carol");
+        WsClient carol = CLUSTER.connect(node, "carol");
 
         assertThat(bob.awaitEvent("presence:online", EVENT).path("userId").asText(), is("carol"));
         carol.closeNormally();
@@ -145,19 +142,19 @@ class RedisRestartTest {
 
     @Test
     void presenceEventsFromAnotherNodeFlowAgainAfterRedisReturns() {
-        GatewayProcess other = gateways.start("node-s", Map.of());
-        WsClient bob = gateways.connect(node, "bob").keepPinging(Duration.ofSeconds(1));
+        GatewayProcess other = CLUSTER.start("node-s", Map.of());
+        WsClient bob = CLUSTER.connect(node, "bob").keepPinging(Duration.ofSeconds(1));
         bob.subscribe("carol");
 
-        REDIS.stop();
+        CLUSTER.redis().stop();
         Poll.eventually("health while Redis is down", node::health, is(503));
-        REDIS.start();
+        CLUSTER.redis().start();
         Poll.eventually("health after Redis returned", node::health, is(200));
         Poll.eventually("health of the other node after Redis returned", other::health, is(200));
         Poll.eventually("bob registered again", records::onlineUsers, is(Set.of("bob")));
         awaitSubscribed(NODE);
         awaitSubscribed("node-s");
-        gateways.connect(other, "carol");
+        CLUSTER.connect(other, "carol");
 
         assertThat(bob.awaitEvent("presence:online", EVENT).path("userId").asText(), is("carol"));
     }

@@ -11,13 +11,12 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.gateway.it.support.GatewayCluster;
 import dev.gateway.it.support.GatewayCtl;
 import dev.gateway.it.support.GatewayProcess;
 import dev.gateway.it.support.GatewayRecords;
-import dev.gateway.it.support.Gateways;
-import dev.gateway.it.support.Poll;
-import dev.gateway.it.support.TestRedis;
 import dev.gateway.it.support.WsClient;
+import dev.gateway.testsupport.Poll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -41,21 +40,19 @@ class RestartUnderTheSameNodeIdTest {
     private static final Duration QUIET = Duration.ofSeconds(1);
 
     @RegisterExtension
-    static final TestRedis REDIS = new TestRedis();
-    @RegisterExtension
-    final Gateways gateways = new Gateways(REDIS);
+    static final GatewayCluster CLUSTER = GatewayCluster.onRedis();
 
-    private final GatewayRecords records = REDIS.records();
+    private final GatewayRecords records = CLUSTER.records();
 
     @Test
     void aNodeRestartedUnderTheSameIdAfterKill9RemovesEveryDeadSocketAndItsUsersGoOfflineOnce() throws Exception {
-        GatewayProcess watcherNode = gateways.start("restart-watcher", Map.of());
-        GatewayProcess node = gateways.start(NODE, NODE_ENV);
+        GatewayProcess watcherNode = CLUSTER.start("restart-watcher", Map.of());
+        GatewayProcess node = CLUSTER.start(NODE, NODE_ENV);
         List<String> users = new ArrayList<>();
         for (int i = 0; i < SOCKETS; i++) {
             users.add("ghost:" + i);
         }
-        WsClient watcher = gateways.connect(watcherNode, "watcher");
+        WsClient watcher = CLUSTER.connect(watcherNode, "watcher");
         watcher.subscribe(users.toArray(String[]::new));
         join(watcher, "haunted:room");
         List<WsClient> sockets = connectAll(node, users);
@@ -68,7 +65,7 @@ class RestartUnderTheSameNodeIdTest {
         Poll.eventually("sockets of " + NODE, () -> records.nodeSockets(NODE), hasSize(SOCKETS));
 
         node.kill();
-        GatewayProcess restarted = gateways.start(NODE, NODE_ENV);
+        GatewayProcess restarted = CLUSTER.start(NODE, NODE_ENV);
 
         for (String user : users) {
             JsonNode offline = watcher.awaitEvent("presence:offline", e -> e.path("userId").asText().equals(user), EVENT);
@@ -87,14 +84,14 @@ class RestartUnderTheSameNodeIdTest {
         for (String user : users) {
             assertThat(user, records.keysOfUser(user), is(empty()));
         }
-        assertThat(REDIS.scan("ws:connection-chats:*"), hasSize(1));
-        assertThat(REDIS.client().hkeys("chat:haunted%3Aroom:users"), is(Set.of("watcher")));
+        assertThat(CLUSTER.redis().scan("ws:connection-chats:*"), hasSize(1));
+        assertThat(CLUSTER.redis().client().hkeys("chat:haunted%3Aroom:users"), is(Set.of("watcher")));
 
-        GatewayCtl.Result listed = GatewayCtl.jar(REDIS).run("connections", "--node", NODE, "-o", "json");
+        GatewayCtl.Result listed = GatewayCtl.jar(CLUSTER.redis()).run("connections", "--node", NODE, "-o", "json");
         assertThat(listed.toString(), listed.exitCode(), is(1));
         assertThat(listed.toString(), listed.json().size(), is(0));
 
-        WsClient newcomer = gateways.connect(restarted, "newcomer");
+        WsClient newcomer = CLUSTER.connect(restarted, "newcomer");
         Poll.eventually("sockets of the restarted " + NODE, () -> records.nodeSockets(NODE), is(Set.of(newcomer.socketId())));
     }
 
@@ -103,7 +100,7 @@ class RestartUnderTheSameNodeIdTest {
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<WsClient>> opening = new ArrayList<>();
             for (String user : users) {
-                opening.add(pool.submit(() -> gateways.connect(node, user)));
+                opening.add(pool.submit(() -> CLUSTER.connect(node, user)));
             }
             for (Future<WsClient> socket : opening) {
                 sockets.add(socket.get(10, TimeUnit.SECONDS));

@@ -5,14 +5,15 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 
+import dev.gateway.it.support.GatewayCluster;
 import dev.gateway.it.support.GatewayProcess;
 import dev.gateway.it.support.GatewayRecords;
 import dev.gateway.it.support.Gateways;
-import dev.gateway.it.support.Poll;
-import dev.gateway.it.support.TestRedis;
-import dev.gateway.it.support.Tokens;
 import dev.gateway.it.support.WsClient;
 import dev.gateway.protocol.auth.DevelopmentMode;
+import dev.gateway.testsupport.Poll;
+import dev.gateway.testsupport.TestRedis;
+import dev.gateway.testsupport.Tokens;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.RedisClient;
@@ -31,13 +32,11 @@ class StartupTest {
     private static final String REDIS_PASSWORD = "It-S3cret-Pa55w0rd";
 
     @RegisterExtension
-    static final TestRedis REDIS = new TestRedis(REDIS_PASSWORD);
-    @RegisterExtension
-    final Gateways gateways = new Gateways(REDIS);
+    static final GatewayCluster CLUSTER = GatewayCluster.onRedis().redis(new TestRedis(REDIS_PASSWORD));
 
     @Test
     void aNodeWithoutJwtSettingsRefusesToStartWithAOneLineReason() {
-        GatewayProcess node = gateways.launch("node-nojwt", Gateways.env("JWT_SECRET", null));
+        GatewayProcess node = CLUSTER.launch("node-nojwt", Gateways.env("JWT_SECRET", null));
 
         int exitCode = node.awaitExit();
 
@@ -49,7 +48,7 @@ class StartupTest {
 
     @Test
     void aJwtSecretShorterThan32BytesRefusesToStart() {
-        GatewayProcess node = gateways.launch("node-short", Gateways.env("JWT_SECRET", "only-31-bytes-long-secret-12345"));
+        GatewayProcess node = CLUSTER.launch("node-short", Gateways.env("JWT_SECRET", "only-31-bytes-long-secret-12345"));
 
         int exitCode = node.awaitExit();
 
@@ -60,9 +59,9 @@ class StartupTest {
 
     @Test
     void developmentModeUsesTheFixedDevelopmentSecretAndWarnsAboutIt() {
-        GatewayProcess node = gateways.start("node-dev", Gateways.env("JWT_SECRET", null, "GATEWAY_DEV_MODE", "true"));
+        GatewayProcess node = CLUSTER.start("node-dev", Gateways.env("JWT_SECRET", null, "GATEWAY_DEV_MODE", "true"));
 
-        WsClient alice = gateways.connect(WsClient.to(node)
+        WsClient alice = CLUSTER.connect(WsClient.to(node)
                                                   .bearer(Tokens.claims("alice").secret(DevelopmentMode.JWT_SECRET).sign()));
 
         assertThat(alice.connected().path("userId").asText(), is("alice"));
@@ -71,18 +70,18 @@ class StartupTest {
 
     @Test
     void startUpLogsThePortTheNodeIdAndTheRedisUrlWithoutItsPassword() {
-        GatewayProcess node = gateways.start("node-log", Gateways.env());
+        GatewayProcess node = CLUSTER.start("node-log", Gateways.env());
 
-        String redisAddress = Pattern.quote("127.0.0.1:" + REDIS.port());
+        String redisAddress = Pattern.quote("127.0.0.1:" + CLUSTER.redis().port());
         node.awaitOutput("(?=.*\\b" + node.port() + "\\b)(?=.*node-log)(?=.*" + redisAddress + ")", Duration.ofSeconds(5));
         assertThat(node.output().stream().filter(line -> line.contains(REDIS_PASSWORD)).toList(), is(empty()));
     }
 
     @Test
     void anyOriginIsAcceptedWithAWarningWhenFrontendUrlIsUnset() {
-        GatewayProcess node = gateways.start("node-origin", Gateways.env());
+        GatewayProcess node = CLUSTER.start("node-origin", Gateways.env());
 
-        WsClient alice = gateways.connect(WsClient.to(node).bearer(Tokens.forUser("alice"))
+        WsClient alice = CLUSTER.connect(WsClient.to(node).bearer(Tokens.forUser("alice"))
                                                   .origin("https://anything.example.org"));
 
         assertThat(alice.connected().path("userId").asText(), is("alice"));
@@ -91,21 +90,21 @@ class StartupTest {
 
     @Test
     void theDatabaseOfTheRedisUrlIsTheOneUsed() {
-        GatewayProcess node = gateways.start("node-db3", Gateways.env("REDIS_URL", REDIS.url() + "/3"));
+        GatewayProcess node = CLUSTER.start("node-db3", Gateways.env("REDIS_URL", CLUSTER.redis().url() + "/3"));
 
-        WsClient alice = gateways.connect(node, "alice");
+        WsClient alice = CLUSTER.connect(node, "alice");
 
-        try (RedisClient db3 = REDIS.client(3)) {
+        try (RedisClient db3 = CLUSTER.redis().client(3)) {
             Poll.eventually("alice's sockets in database 3",
                             () -> db3.smembers(GatewayRecords.userSocketsKey("alice")), is(Set.of(alice.socketId())));
         }
-        assertThat(REDIS.scan("ws:connection:*"), is(empty()));
+        assertThat(CLUSTER.redis().scan("ws:connection:*"), is(empty()));
     }
 
     @Test
     void aWrongRedisPasswordMakesHealth503AndRefusesConnectionsWith503() {
-        String wrongUrl = REDIS.url().replace(REDIS_PASSWORD, "wrong-password");
-        GatewayProcess node = gateways.launch("node-badpw", Gateways.env("REDIS_URL", wrongUrl));
+        String wrongUrl = CLUSTER.redis().url().replace(REDIS_PASSWORD, "wrong-password");
+        GatewayProcess node = CLUSTER.launch("node-badpw", Gateways.env("REDIS_URL", wrongUrl));
 
         Poll.eventually("node-badpw listens or exits", () -> node.isListening() || !node.isAlive(), is(true));
         if (node.isListening()) {

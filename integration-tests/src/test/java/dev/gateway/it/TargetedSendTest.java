@@ -4,10 +4,9 @@ import java.time.Duration;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.gateway.it.support.GatewayCluster;
 import dev.gateway.it.support.GatewayCtl;
 import dev.gateway.it.support.GatewayProcess;
-import dev.gateway.it.support.Gateways;
-import dev.gateway.it.support.TestRedis;
 import dev.gateway.it.support.WsClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -24,19 +23,17 @@ class TargetedSendTest {
     private static final Duration QUIET = Duration.ofSeconds(1);
 
     @RegisterExtension
-    static final TestRedis REDIS = new TestRedis();
-    @RegisterExtension
-    final Gateways gateways = new Gateways(REDIS);
+    static final GatewayCluster CLUSTER = GatewayCluster.onRedis();
 
     @Test
     void anEventForAUserReachesEverySocketOfTheUserOnEveryNode() {
-        GatewayProcess nodeA = gateways.start("node-a", Map.of());
-        GatewayProcess nodeB = gateways.start("node-b", Map.of());
-        WsClient phone = gateways.connect(nodeA, "alice", "phone", "Pixel");
-        WsClient laptop = gateways.connect(nodeB, "alice", "laptop", "Firefox");
-        WsClient bob = gateways.connect(nodeA, "bob");
+        GatewayProcess nodeA = CLUSTER.start("node-a", Map.of());
+        GatewayProcess nodeB = CLUSTER.start("node-b", Map.of());
+        WsClient phone = CLUSTER.connect(nodeA, "alice", "phone", "Pixel");
+        WsClient laptop = CLUSTER.connect(nodeB, "alice", "laptop", "Firefox");
+        WsClient bob = CLUSTER.connect(nodeA, "bob");
 
-        GatewayCtl.Result result = GatewayCtl.jar(REDIS)
+        GatewayCtl.Result result = GatewayCtl.jar(CLUSTER.redis())
                 .run("emit", "--user", "alice", "--event", "notice", "--data", "{\"text\":\"maintenance at 22:00\"}");
 
         assertThat(result.toString(), result.exitCode(), is(0));
@@ -49,13 +46,13 @@ class TargetedSendTest {
 
     @Test
     void anEventForOneDeviceReachesOnlyThatDevicesSockets() {
-        GatewayProcess nodeA = gateways.start("node-a", Map.of());
-        GatewayProcess nodeB = gateways.start("node-b", Map.of());
-        WsClient phone = gateways.connect(nodeA, "alice", "phone", "Pixel");
-        WsClient laptopTab1 = gateways.connect(nodeB, "alice", "laptop", "Firefox");
-        WsClient laptopTab2 = gateways.connect(nodeA, "alice", "laptop", "Firefox");
+        GatewayProcess nodeA = CLUSTER.start("node-a", Map.of());
+        GatewayProcess nodeB = CLUSTER.start("node-b", Map.of());
+        WsClient phone = CLUSTER.connect(nodeA, "alice", "phone", "Pixel");
+        WsClient laptopTab1 = CLUSTER.connect(nodeB, "alice", "laptop", "Firefox");
+        WsClient laptopTab2 = CLUSTER.connect(nodeA, "alice", "laptop", "Firefox");
 
-        GatewayCtl.Result result = GatewayCtl.jar(REDIS)
+        GatewayCtl.Result result = GatewayCtl.jar(CLUSTER.redis())
                 .run("emit", "--user", "alice", "--device", "laptop", "--event", "session:revoked");
 
         assertThat(result.toString(), result.exitCode(), is(0));

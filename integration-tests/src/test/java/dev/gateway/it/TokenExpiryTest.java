@@ -5,12 +5,11 @@ import java.time.Instant;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.gateway.it.support.GatewayCluster;
 import dev.gateway.it.support.GatewayProcess;
-import dev.gateway.it.support.Gateways;
-import dev.gateway.it.support.Poll;
-import dev.gateway.it.support.TestRedis;
-import dev.gateway.it.support.Tokens;
 import dev.gateway.it.support.WsClient;
+import dev.gateway.testsupport.Poll;
+import dev.gateway.testsupport.Tokens;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -31,21 +30,19 @@ class TokenExpiryTest {
     private static final Duration EVENT = Duration.ofSeconds(5);
 
     @RegisterExtension
-    static final TestRedis REDIS = new TestRedis();
-    @RegisterExtension
-    static final Gateways GATEWAYS = new Gateways(REDIS);
+    static final GatewayCluster CLUSTER = GatewayCluster.nodes("node-auth");
 
     private static GatewayProcess node;
 
     @BeforeAll
-    static void startNode() {
-        node = GATEWAYS.start("node-auth", Map.of());
+    static void nameNodes() {
+        node = CLUSTER.node("node-auth");
     }
 
     @Test
     void aTokenThatExpiresWhileConnectedClosesTheSocketWith4401WithinASecond() {
         Tokens.Builder token = shortLived("alice");
-        WsClient alice = GATEWAYS.connect(WsClient.to(node).bearer(token.sign()));
+        WsClient alice = CLUSTER.connect(WsClient.to(node).bearer(token.sign()));
 
         WsClient.Close close = alice.awaitClose();
 
@@ -59,16 +56,16 @@ class TokenExpiryTest {
     void aTokenExpiredWithinTheHandshakeSkewIsAcceptedThenClosedWith4401() {
         String token = Tokens.claims("alice").expiresIn(Duration.ofSeconds(-2)).sign();
 
-        WsClient alice = GATEWAYS.open(WsClient.to(node).bearer(token));
+        WsClient alice = CLUSTER.open(WsClient.to(node).bearer(token));
 
         assertThat(alice.awaitClose(Duration.ofSeconds(3)).code(), is(4401));
     }
 
     @Test
     void aSubscriberSeesTheUserGoOfflineDisconnectedWhenItsTokenExpires() {
-        WsClient bob = GATEWAYS.connect(node, "bob");
+        WsClient bob = CLUSTER.connect(node, "bob");
         bob.subscribe("alice");
-        WsClient alice = GATEWAYS.connect(WsClient.to(node).bearer(shortLived("alice").sign()));
+        WsClient alice = CLUSTER.connect(WsClient.to(node).bearer(shortLived("alice").sign()));
         bob.awaitEvent("presence:online", EVENT);
 
         assertThat(alice.awaitClose().code(), is(4401));
@@ -81,7 +78,7 @@ class TokenExpiryTest {
     @Test
     void aRefreshWithAValidTokenForTheSameUserKeepsTheSocketOpen() {
         Tokens.Builder first = shortLived("alice");
-        WsClient alice = GATEWAYS.connect(WsClient.to(node).bearer(first.sign()));
+        WsClient alice = CLUSTER.connect(WsClient.to(node).bearer(first.sign()));
         Tokens.Builder fresh = Tokens.claims("alice").expiresIn(Duration.ofHours(2));
 
         JsonNode ack = alice.request("auth:refresh", Map.of("token", fresh.sign()));
@@ -95,7 +92,7 @@ class TokenExpiryTest {
 
     @Test
     void aRefreshedTokenThatExpiresInTurnClosesTheSocketWith4401() {
-        WsClient alice = GATEWAYS.connect(WsClient.to(node).bearer(shortLived("alice").sign()));
+        WsClient alice = CLUSTER.connect(WsClient.to(node).bearer(shortLived("alice").sign()));
         Tokens.Builder second = Tokens.claims("alice").expiresAt(Instant.ofEpochSecond(Instant.now().getEpochSecond() + 4));
 
         assertThat(alice.request("auth:refresh", Map.of("token", second.sign())).path("success").asBoolean(), is(true));
@@ -109,7 +106,7 @@ class TokenExpiryTest {
     @Test
     void aRefreshWithATokenForAnotherUserIsRefusedAndChangesNothing() {
         Tokens.Builder first = shortLived("alice");
-        WsClient alice = GATEWAYS.connect(WsClient.to(node).bearer(first.sign()));
+        WsClient alice = CLUSTER.connect(WsClient.to(node).bearer(first.sign()));
 
         JsonNode ack = alice.request("auth:refresh", Map.of("token", Tokens.forUser("mallory")));
 
@@ -119,7 +116,7 @@ class TokenExpiryTest {
 
     @Test
     void aRefreshWithABadlySignedTokenIsRefusedAndChangesNothing() {
-        WsClient alice = GATEWAYS.connect(WsClient.to(node).bearer(shortLived("alice").sign()));
+        WsClient alice = CLUSTER.connect(WsClient.to(node).bearer(shortLived("alice").sign()));
 
         JsonNode ack = alice.request("auth:refresh", Map.of("token",
                                                             Tokens.claims("alice").secret(Tokens.WRONG_SECRET).sign()));
@@ -130,7 +127,7 @@ class TokenExpiryTest {
 
     @Test
     void aRefreshWithAnExpiredTokenIsRefused() {
-        WsClient alice = GATEWAYS.connect(node, "alice");
+        WsClient alice = CLUSTER.connect(node, "alice");
 
         JsonNode ack = alice.request("auth:refresh", Map.of("token",
                                                             Tokens.claims("alice").expiresIn(Duration.ofMinutes(-5)).sign()));
@@ -141,7 +138,7 @@ class TokenExpiryTest {
 
     @Test
     void aRefreshWithAnAlgNoneTokenIsRefused() {
-        WsClient alice = GATEWAYS.connect(node, "alice");
+        WsClient alice = CLUSTER.connect(node, "alice");
 
         JsonNode ack = alice.request("auth:refresh", Map.of("token", Tokens.claims("alice").unsigned()));
 

@@ -11,12 +11,11 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.gateway.it.support.GatewayCluster;
 import dev.gateway.it.support.GatewayProcess;
 import dev.gateway.it.support.GatewayRecords;
-import dev.gateway.it.support.Gateways;
-import dev.gateway.it.support.Poll;
-import dev.gateway.it.support.TestRedis;
 import dev.gateway.it.support.WsClient;
+import dev.gateway.testsupport.Poll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -36,26 +35,24 @@ class TwoNodePresenceTest {
     private static final Duration QUIET = Duration.ofSeconds(1);
 
     @RegisterExtension
-    static final TestRedis REDIS = new TestRedis();
-    @RegisterExtension
-    final Gateways gateways = new Gateways(REDIS);
+    static final GatewayCluster CLUSTER = GatewayCluster.nodes("node-a", "node-b").perTest();
 
-    private final GatewayRecords records = REDIS.records();
+    private final GatewayRecords records = CLUSTER.records();
     private GatewayProcess nodeA;
     private GatewayProcess nodeB;
 
     @BeforeEach
-    void startNodes() {
-        nodeA = gateways.start("node-a", Map.of());
-        nodeB = gateways.start("node-b", Map.of());
+    void nameNodes() {
+        nodeA = CLUSTER.node("node-a");
+        nodeB = CLUSTER.node("node-b");
     }
 
     @Test
     void aSubscriberOnOneNodeSeesAUserOnTheOtherNodeComeAndGo() {
-        WsClient bob = gateways.connect(nodeA, "bob");
+        WsClient bob = CLUSTER.connect(nodeA, "bob");
         bob.subscribe("alice");
 
-        WsClient alice = gateways.connect(nodeB, "alice");
+        WsClient alice = CLUSTER.connect(nodeB, "alice");
         JsonNode online = bob.awaitEvent("presence:online", EVENT);
         alice.closeNormally();
         JsonNode offline = bob.awaitEvent("presence:offline", EVENT);
@@ -67,10 +64,10 @@ class TwoNodePresenceTest {
 
     @Test
     void aUserWithTabsOnBothNodesIsOnlineOnceAndOfflineOnceAfterTheLastTab() {
-        WsClient bob = gateways.connect(nodeA, "bob");
+        WsClient bob = CLUSTER.connect(nodeA, "bob");
         bob.subscribe("alice");
-        WsClient aliceOnA = gateways.connect(nodeA, "alice");
-        WsClient aliceOnB = gateways.connect(nodeB, "alice");
+        WsClient aliceOnA = CLUSTER.connect(nodeA, "alice");
+        WsClient aliceOnB = CLUSTER.connect(nodeB, "alice");
         bob.awaitEvent("presence:online", EVENT);
 
         aliceOnA.closeNormally();
@@ -85,8 +82,8 @@ class TwoNodePresenceTest {
 
     @Test
     void eachNodeKeepsItsOwnSocketSet() {
-        WsClient alice = gateways.connect(nodeA, "alice");
-        WsClient carol = gateways.connect(nodeB, "carol");
+        WsClient alice = CLUSTER.connect(nodeA, "alice");
+        WsClient carol = CLUSTER.connect(nodeB, "carol");
 
         Poll.eventually("node-a's sockets", () -> records.nodeSockets("node-a"), is(Set.of(alice.socketId())));
         Poll.eventually("node-b's sockets", () -> records.nodeSockets("node-b"), is(Set.of(carol.socketId())));
@@ -96,10 +93,10 @@ class TwoNodePresenceTest {
 
     @Test
     void bulkOnlineListsContactsThatAreOnlineOnTheOtherNode() {
-        gateways.connect(nodeB, "alice");
-        REDIS.client().sadd("presence:contacts:bob", "alice", "carol");
+        CLUSTER.connect(nodeB, "alice");
+        CLUSTER.redis().client().sadd("presence:contacts:bob", "alice", "carol");
 
-        WsClient bob = gateways.connect(nodeA, "bob");
+        WsClient bob = CLUSTER.connect(nodeA, "bob");
 
         JsonNode bulk = bob.awaitEvent("presence:bulk-online", EVENT);
         assertThat(bulk.path("users").size(), is(1));
@@ -108,10 +105,10 @@ class TwoNodePresenceTest {
 
     @Test
     void killingANodeMakesItsUsersGoOfflineExpired() {
-        WsClient bob = gateways.connect(nodeA, "bob");
+        WsClient bob = CLUSTER.connect(nodeA, "bob");
         bob.subscribe("alice", "carol");
-        gateways.connect(nodeB, "alice");
-        gateways.connect(nodeB, "carol");
+        CLUSTER.connect(nodeB, "alice");
+        CLUSTER.connect(nodeB, "carol");
         bob.awaitEvent("presence:online", e -> e.path("userId").asText().equals("alice"), EVENT);
         bob.awaitEvent("presence:online", e -> e.path("userId").asText().equals("carol"), EVENT);
 
@@ -128,8 +125,8 @@ class TwoNodePresenceTest {
 
     @Test
     void killingANodeRemovesItsRecords() {
-        WsClient bob = gateways.connect(nodeA, "bob");
-        WsClient alice = gateways.connect(nodeB, "alice", "phone", "Pixel 8");
+        WsClient bob = CLUSTER.connect(nodeA, "bob");
+        WsClient alice = CLUSTER.connect(nodeB, "alice", "phone", "Pixel 8");
         Poll.eventually("node-b's sockets", () -> records.nodeSockets("node-b"), is(Set.of(alice.socketId())));
 
         nodeB.kill();
@@ -147,10 +144,10 @@ class TwoNodePresenceTest {
 
     @Test
     void aUserWithASocketOnTheSurvivingNodeStaysOnlineWhenTheOtherNodeDies() {
-        WsClient bob = gateways.connect(nodeA, "bob");
+        WsClient bob = CLUSTER.connect(nodeA, "bob");
         bob.subscribe("alice");
-        WsClient aliceOnA = gateways.connect(nodeA, "alice");
-        gateways.connect(nodeB, "alice");
+        WsClient aliceOnA = CLUSTER.connect(nodeA, "alice");
+        CLUSTER.connect(nodeB, "alice");
         bob.awaitEvent("presence:online", EVENT);
 
         nodeB.kill();
@@ -164,12 +161,12 @@ class TwoNodePresenceTest {
 
     @Test
     void twoSurvivorsNoticingTheSameDeadNodePublishOneOfflinePerUser() {
-        GatewayProcess nodeC = gateways.start("node-c", Map.of());
-        WsClient bob = gateways.connect(nodeA, "bob");
-        WsClient dave = gateways.connect(nodeC, "dave");
+        GatewayProcess nodeC = CLUSTER.start("node-c", Map.of());
+        WsClient bob = CLUSTER.connect(nodeA, "bob");
+        WsClient dave = CLUSTER.connect(nodeC, "dave");
         bob.subscribe("alice");
         dave.subscribe("alice");
-        gateways.connect(nodeB, "alice");
+        CLUSTER.connect(nodeB, "alice");
         bob.awaitEvent("presence:online", EVENT);
         dave.awaitEvent("presence:online", EVENT);
 
@@ -184,15 +181,15 @@ class TwoNodePresenceTest {
     @Test
     void tabsOpeningAndClosingAtOnceOnBothNodesAnnounceOneOnlineAndOneOfflinePerUser() throws Exception {
         List<String> users = List.of("u1", "u2", "u3", "u4", "u5", "u6");
-        WsClient bob = gateways.connect(nodeA, "bob");
+        WsClient bob = CLUSTER.connect(nodeA, "bob");
         bob.subscribe(users.toArray(String[]::new));
 
         List<WsClient> tabs = new ArrayList<>();
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<WsClient>> opening = new ArrayList<>();
             for (String user : users) {
-                opening.add(pool.submit(() -> gateways.connect(nodeA, user)));
-                opening.add(pool.submit(() -> gateways.connect(nodeB, user)));
+                opening.add(pool.submit(() -> CLUSTER.connect(nodeA, user)));
+                opening.add(pool.submit(() -> CLUSTER.connect(nodeB, user)));
             }
             for (Future<WsClient> tab : opening) {
                 tabs.add(tab.get(10, TimeUnit.SECONDS));

@@ -7,14 +7,14 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import dev.gateway.it.support.ApiClient;
 import dev.gateway.it.support.ApiClient.Answer;
+import dev.gateway.it.support.ApiClient;
+import dev.gateway.it.support.GatewayCluster;
 import dev.gateway.it.support.GatewayProcess;
 import dev.gateway.it.support.Gateways;
-import dev.gateway.it.support.Poll;
-import dev.gateway.it.support.TestRedis;
 import dev.gateway.it.support.WsClient;
 import dev.gateway.protocol.auth.DevelopmentMode;
+import dev.gateway.testsupport.Poll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -32,9 +32,7 @@ class ServerApiSettingsTest {
     private static final Pattern API_PORT = Pattern.compile("api listening on port (\\d+)");
 
     @RegisterExtension
-    static final TestRedis REDIS = new TestRedis();
-    @RegisterExtension
-    final Gateways gateways = new Gateways(REDIS);
+    static final GatewayCluster CLUSTER = GatewayCluster.onRedis();
 
     private static int apiPort(GatewayProcess node) {
         Matcher matcher = API_PORT.matcher(node.awaitOutput(API_PORT.pattern(), WAIT));
@@ -44,7 +42,7 @@ class ServerApiSettingsTest {
 
     @Test
     void withoutAKeyTheApiAndTheAdminPageAnswer404() {
-        GatewayProcess node = gateways.start("api-off", Map.of());
+        GatewayProcess node = CLUSTER.start("api-off", Map.of());
         ApiClient api = ApiClient.of(node);
         for (Answer answer : List.of(api.get("/api/v1/nodes"), api.get("/api/v1/openapi.yaml"), api.get("/admin"),
                                      api.get("/admin/admin.js"), api.post("/api/v1/publish", Map.of()),
@@ -56,7 +54,7 @@ class ServerApiSettingsTest {
 
     @Test
     void withApiPortTheApiAndTheAdminPageAreServedOnlyOnThatPort() {
-        GatewayProcess node = gateways.start("api-port", Gateways.env("GATEWAY_API_KEY", ApiClient.KEY, "API_PORT", "0"));
+        GatewayProcess node = CLUSTER.start("api-port", Gateways.env("GATEWAY_API_KEY", ApiClient.KEY, "API_PORT", "0"));
         int port = apiPort(node);
         assertThat(port, is(not(node.port())));
         ApiClient internal = ApiClient.at(port);
@@ -72,14 +70,14 @@ class ServerApiSettingsTest {
             assertThat(answer.toString(), answer.status(), is(404));
             assertThat(answer.body(), is("{\"error\":\"not_found\"}"));
         }
-        WsClient alice = gateways.connect(node, "alice");
+        WsClient alice = CLUSTER.connect(node, "alice");
         assertThat(internal.get("/api/v1/users/alice/presence").json().path("sockets").asInt(), is(1));
         assertThat(alice.isClosed(), is(false));
     }
 
     @Test
     void developmentModeUsesTheFixedKeyAndNamesItInTheStartupWarning() {
-        GatewayProcess node = gateways.start("api-dev", Gateways.env("GATEWAY_DEV_MODE", "true"));
+        GatewayProcess node = CLUSTER.start("api-dev", Gateways.env("GATEWAY_DEV_MODE", "true"));
         String warning = node.awaitOutput("WARN.*dev-api-key", WAIT);
         assertThat(warning, containsString(DevelopmentMode.API_KEY));
         ApiClient api = ApiClient.of(node).authorization(Optional.of("Bearer " + DevelopmentMode.API_KEY));
@@ -89,7 +87,7 @@ class ServerApiSettingsTest {
 
     @Test
     void aConfiguredKeyReplacesTheDevelopmentKeyAndIsNeverLogged() {
-        GatewayProcess node = gateways.start("api-dev-key", Gateways.env("GATEWAY_DEV_MODE", "true",
+        GatewayProcess node = CLUSTER.start("api-dev-key", Gateways.env("GATEWAY_DEV_MODE", "true",
                                                                          "GATEWAY_API_KEY", ApiClient.KEY));
         assertThat(ApiClient.of(node).get("/api/v1/nodes").status(), is(200));
         assertThat(ApiClient.of(node).authorization(Optional.of("Bearer " + DevelopmentMode.API_KEY)).get("/api/v1/nodes").status(),
@@ -100,14 +98,14 @@ class ServerApiSettingsTest {
 
     @Test
     void aKeyShorterThan32BytesStopsTheStartWithAOneLineReason() {
-        GatewayProcess node = gateways.launch("api-short", Gateways.env("GATEWAY_API_KEY", "only-31-bytes-long-api-key-1234"));
+        GatewayProcess node = CLUSTER.launch("api-short", Gateways.env("GATEWAY_API_KEY", "only-31-bytes-long-api-key-1234"));
         assertThat(node.awaitExit(), is(2));
         node.awaitOutput("GATEWAY_API_KEY must be at least 32 bytes", WAIT);
     }
 
     @Test
     void anApiPortThatIsNoPortStopsTheStart() {
-        GatewayProcess node = gateways.launch("api-badport", Gateways.env("GATEWAY_API_KEY", ApiClient.KEY, "API_PORT", "http"));
+        GatewayProcess node = CLUSTER.launch("api-badport", Gateways.env("GATEWAY_API_KEY", ApiClient.KEY, "API_PORT", "http"));
         assertThat(node.awaitExit(), is(2));
         node.awaitOutput("API_PORT must be a port number", WAIT);
     }
@@ -115,10 +113,10 @@ class ServerApiSettingsTest {
     @Test
     void whileRedisIsAwayEveryEndpointAnswers503AtOnceOnEveryNode() {
         Map<String, String> env = Gateways.env("GATEWAY_API_KEY", ApiClient.KEY, "REDIS_TIMEOUT_MILLIS", "1000");
-        GatewayProcess holder = gateways.start("api-503-a", env);
-        GatewayProcess other = gateways.start("api-503-b", env);
-        WsClient alice = gateways.connect(holder, "alice");
-        REDIS.stop();
+        GatewayProcess holder = CLUSTER.start("api-503-a", env);
+        GatewayProcess other = CLUSTER.start("api-503-b", env);
+        WsClient alice = CLUSTER.connect(holder, "alice");
+        CLUSTER.redis().stop();
         try {
             for (GatewayProcess node : List.of(holder, other)) {
                 Poll.eventually(node + " health without Redis", () -> node.health(), is(503));
@@ -143,7 +141,7 @@ class ServerApiSettingsTest {
             }
             assertThat(alice.isClosed(), is(false));
         } finally {
-            REDIS.start();
+            CLUSTER.redis().start();
         }
         Poll.eventually("the API once Redis is back", () -> ApiClient.of(other).get("/api/v1/nodes").status(), is(200));
     }

@@ -6,19 +6,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.gateway.it.support.ApiClient;
 import dev.gateway.it.support.ApiClient.Answer;
+import dev.gateway.it.support.ApiClient;
+import dev.gateway.it.support.GatewayCluster;
 import dev.gateway.it.support.GatewayProcess;
 import dev.gateway.it.support.Gateways;
-import dev.gateway.it.support.Poll;
-import dev.gateway.it.support.TestRedis;
 import dev.gateway.it.support.WsClient;
 import dev.gateway.protocol.store.RedisKeys;
+import dev.gateway.testsupport.Poll;
+import dev.gateway.testsupport.TestRedis;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -45,9 +45,8 @@ class ServerApiTest {
     private static final AtomicInteger IDS = new AtomicInteger();
 
     @RegisterExtension
-    static final TestRedis REDIS = TestRedis.keptBetweenTests();
-    @RegisterExtension
-    static final Gateways GATEWAYS = new Gateways(REDIS);
+    static final GatewayCluster CLUSTER = GatewayCluster.nodes("api-a", "api-b").redis(TestRedis.keptBetweenTests())
+            .env(Gateways.env("GATEWAY_API_KEY", ApiClient.KEY));
 
     private static GatewayProcess nodeA;
     private static GatewayProcess nodeB;
@@ -55,12 +54,9 @@ class ServerApiTest {
     private static ApiClient apiB;
 
     @BeforeAll
-    static void startTwoNodes() {
-        Map<String, String> env = Gateways.env("GATEWAY_API_KEY", ApiClient.KEY);
-        CompletableFuture<GatewayProcess> a = CompletableFuture.supplyAsync(() -> GATEWAYS.start("api-a", env));
-        CompletableFuture<GatewayProcess> b = CompletableFuture.supplyAsync(() -> GATEWAYS.start("api-b", env));
-        nodeA = a.join();
-        nodeB = b.join();
+    static void nameNodes() {
+        nodeA = CLUSTER.node("api-a");
+        nodeB = CLUSTER.node("api-b");
         apiA = ApiClient.of(nodeA);
         apiB = ApiClient.of(nodeB);
     }
@@ -134,8 +130,8 @@ class ServerApiTest {
     @Test
     void publishToAUserReachesTheirSocketsOnEveryNodeFromEitherNode() {
         String user = unique("pub-user");
-        WsClient onA = GATEWAYS.connect(nodeA, user, "laptop", "Laptop");
-        WsClient onB = GATEWAYS.connect(nodeB, user, "phone", "Phone");
+        WsClient onA = CLUSTER.connect(nodeA, user, "laptop", "Laptop");
+        WsClient onB = CLUSTER.connect(nodeB, user, "phone", "Phone");
         for (ApiClient api : bothNodes()) {
             String text = "hello from " + api;
             Answer answer = api.post("/api/v1/publish", Map.of("target", Map.of("userId", user), "event", "notice",
@@ -150,8 +146,8 @@ class ServerApiTest {
     @Test
     void publishToADeviceReachesOnlyThatDevice() {
         String user = unique("pub-device");
-        WsClient laptop = GATEWAYS.connect(nodeA, user, "laptop", "Laptop");
-        WsClient phone = GATEWAYS.connect(nodeB, user, "phone", "Phone");
+        WsClient laptop = CLUSTER.connect(nodeA, user, "laptop", "Laptop");
+        WsClient phone = CLUSTER.connect(nodeB, user, "phone", "Phone");
         Answer answer = apiA.post("/api/v1/publish", Map.of("target", Map.of("userId", user, "deviceId", "phone"),
                                                             "event", "session:revoked", "data", List.of(1, 2)));
         assertThat(answer.toString(), answer.status(), is(200));
@@ -162,8 +158,8 @@ class ServerApiTest {
     @Test
     void publishToAChatRoomReachesItsMembersAndNotOthers() {
         String chat = unique("pub-chat");
-        WsClient member = GATEWAYS.connect(nodeB, unique("member"));
-        WsClient outsider = GATEWAYS.connect(nodeA, unique("outsider"));
+        WsClient member = CLUSTER.connect(nodeB, unique("member"));
+        WsClient outsider = CLUSTER.connect(nodeA, unique("outsider"));
         assertThat(member.request("chat:join", Map.of("chatId", chat)).path("success").asBoolean(), is(true));
         Answer answer = apiA.post("/api/v1/publish", Map.of("target", Map.of("room", "chat:" + chat), "event", "announcement"));
         assertThat(answer.toString(), answer.json().path("nodes").asInt(), is(1));
@@ -213,8 +209,8 @@ class ServerApiTest {
     @Test
     void aBackendMessagePostedToOneNodeReachesMembersOnTheOtherOnceInOrderWithClientMessages() {
         String chat = unique("backend-chat");
-        WsClient onB = GATEWAYS.connect(nodeB, unique("reader"));
-        WsClient onA = GATEWAYS.connect(nodeA, unique("writer"));
+        WsClient onB = CLUSTER.connect(nodeB, unique("reader"));
+        WsClient onA = CLUSTER.connect(nodeA, unique("writer"));
         assertThat(onB.request("chat:join", Map.of("chatId", chat)).path("success").asBoolean(), is(true));
         assertThat(onA.request("chat:join", Map.of("chatId", chat)).path("success").asBoolean(), is(true));
 
@@ -290,19 +286,19 @@ class ServerApiTest {
         String chat = unique("members");
         assertThat(apiA.put("/api/v1/chats/" + chat + "/members/ann").status(), is(204));
         assertThat(apiB.put("/api/v1/chats/" + chat + "/members/dm:ann:ben").status(), is(204));
-        assertThat(REDIS.client().smembers(RedisKeys.chatMembers(chat)), containsInAnyOrder("ann", "dm:ann:ben"));
+        assertThat(CLUSTER.redis().client().smembers(RedisKeys.chatMembers(chat)), containsInAnyOrder("ann", "dm:ann:ben"));
         assertThat(apiB.delete("/api/v1/chats/" + chat + "/members/ann").status(), is(204));
         assertThat(apiB.delete("/api/v1/chats/" + chat + "/members/ann").status(), is(204));
-        assertThat(REDIS.client().smembers(RedisKeys.chatMembers(chat)), is(Set.of("dm:ann:ben")));
+        assertThat(CLUSTER.redis().client().smembers(RedisKeys.chatMembers(chat)), is(Set.of("dm:ann:ben")));
     }
 
     @Test
     void deletingAMemberTakesTheirSocketsOutOfTheRoomOnEveryNode() {
         String chat = unique("kick");
         String gone = unique("gone");
-        WsClient goneOnA = GATEWAYS.connect(nodeA, gone, "laptop", "Laptop");
-        WsClient goneOnB = GATEWAYS.connect(nodeB, gone, "phone", "Phone");
-        WsClient stays = GATEWAYS.connect(nodeA, unique("stays"));
+        WsClient goneOnA = CLUSTER.connect(nodeA, gone, "laptop", "Laptop");
+        WsClient goneOnB = CLUSTER.connect(nodeB, gone, "phone", "Phone");
+        WsClient stays = CLUSTER.connect(nodeA, unique("stays"));
         for (WsClient client : List.of(goneOnA, goneOnB, stays)) {
             assertThat(client.request("chat:join", Map.of("chatId", chat)).path("success").asBoolean(), is(true));
         }
@@ -326,9 +322,9 @@ class ServerApiTest {
     @Test
     void userPresenceListsDevicesAndSocketsFromEitherNode() {
         String user = unique("presence");
-        WsClient laptop = GATEWAYS.connect(nodeA, user, "laptop", "MacBook");
-        GATEWAYS.connect(nodeB, user, "phone", "Pixel");
-        GATEWAYS.connect(nodeB, user, "phone", "Pixel");
+        WsClient laptop = CLUSTER.connect(nodeA, user, "laptop", "MacBook");
+        CLUSTER.connect(nodeB, user, "phone", "Pixel");
+        CLUSTER.connect(nodeB, user, "phone", "Pixel");
         laptop.ping();
         for (ApiClient api : bothNodes()) {
             Poll.eventually("sockets of " + user, () -> api.get("/api/v1/users/" + user + "/presence").json().path("sockets").asInt(),
@@ -358,8 +354,8 @@ class ServerApiTest {
     void presenceQueryAnswersAThousandIdsAndRefusesMoreOrNone() {
         String on = unique("q-on");
         String onB = unique("q-on");
-        GATEWAYS.connect(nodeA, on);
-        GATEWAYS.connect(nodeB, onB);
+        CLUSTER.connect(nodeA, on);
+        CLUSTER.connect(nodeB, onB);
         List<String> ids = new ArrayList<>(IntStream.range(0, 998).mapToObj(i -> "q-off-" + i).toList());
         ids.add(on);
         ids.add(onB);
@@ -383,7 +379,7 @@ class ServerApiTest {
     @Test
     void onlineUsersAreListedAndSearchable() {
         String user = unique("findme-xyz");
-        GATEWAYS.connect(nodeB, user);
+        CLUSTER.connect(nodeB, user);
         JsonNode online = apiA.get("/api/v1/presence/online?limit=1000").json();
         assertThat(online.path("count").asInt() >= 1, is(true));
         List<String> users = new ArrayList<>();
@@ -401,8 +397,8 @@ class ServerApiTest {
     @Test
     void connectionsAreFilteredByUserNodeAndDevice() {
         String user = unique("conn");
-        WsClient laptop = GATEWAYS.connect(nodeA, user, "laptop", "Laptop");
-        WsClient phone = GATEWAYS.connect(nodeB, user, "phone", "Phone");
+        WsClient laptop = CLUSTER.connect(nodeA, user, "laptop", "Laptop");
+        WsClient phone = CLUSTER.connect(nodeB, user, "phone", "Phone");
         for (ApiClient api : bothNodes()) {
             JsonNode all = api.get("/api/v1/connections?userId=" + user).json();
             List<String> sockets = new ArrayList<>();
@@ -444,8 +440,8 @@ class ServerApiTest {
     @Test
     void disconnectingASocketFromTheOtherNodeClosesItWith4403AndTheReason() {
         String user = unique("dc-socket");
-        WsClient target = GATEWAYS.connect(nodeA, user, "laptop", "Laptop");
-        WsClient other = GATEWAYS.connect(nodeA, user, "phone", "Phone");
+        WsClient target = CLUSTER.connect(nodeA, user, "laptop", "Laptop");
+        WsClient other = CLUSTER.connect(nodeA, user, "phone", "Phone");
         Answer answer = apiB.post("/api/v1/disconnect", Map.of("socketId", target.socketId(), "reason", "account review"));
         assertThat(answer.toString(), answer.status(), is(200));
         assertThat(answer.json().size(), is(1));
@@ -463,8 +459,8 @@ class ServerApiTest {
     @Test
     void disconnectingAUserClosesEverySocketOnEveryNode() {
         String user = unique("dc-user");
-        WsClient onA = GATEWAYS.connect(nodeA, user, "laptop", "Laptop");
-        WsClient onB = GATEWAYS.connect(nodeB, user, "phone", "Phone");
+        WsClient onA = CLUSTER.connect(nodeA, user, "laptop", "Laptop");
+        WsClient onB = CLUSTER.connect(nodeB, user, "phone", "Phone");
         Answer answer = apiA.post("/api/v1/disconnect", Map.of("userId", user, "timeoutMs", 5000));
         assertThat(answer.toString(), answer.status(), is(200));
         List<String> results = new ArrayList<>();
@@ -478,8 +474,8 @@ class ServerApiTest {
     @Test
     void disconnectingOneDeviceLeavesTheOthersOpen() {
         String user = unique("dc-device");
-        WsClient laptop = GATEWAYS.connect(nodeA, user, "laptop", "Laptop");
-        WsClient phone = GATEWAYS.connect(nodeB, user, "phone", "Phone");
+        WsClient laptop = CLUSTER.connect(nodeA, user, "laptop", "Laptop");
+        WsClient phone = CLUSTER.connect(nodeB, user, "phone", "Phone");
         Answer answer = apiB.post("/api/v1/disconnect", Map.of("userId", user, "deviceId", "phone"));
         assertThat(answer.json().size(), is(1));
         assertThat(answer.json().get(0).path("result").asText(), is("closed"));

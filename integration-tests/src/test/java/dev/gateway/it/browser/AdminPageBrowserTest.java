@@ -9,9 +9,9 @@ import dev.gateway.it.support.ApiClient;
 import dev.gateway.it.support.BrowserContext;
 import dev.gateway.it.support.BrowserPage;
 import dev.gateway.it.support.Chromium;
+import dev.gateway.it.support.GatewayCluster;
 import dev.gateway.it.support.GatewayProcess;
 import dev.gateway.it.support.Gateways;
-import dev.gateway.it.support.TestRedis;
 import dev.gateway.it.support.WsClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,9 +29,7 @@ import static org.hamcrest.Matchers.is;
  */
 class AdminPageBrowserTest {
     @RegisterExtension
-    static final TestRedis REDIS = new TestRedis();
-    @RegisterExtension
-    static final Gateways GATEWAYS = new Gateways(REDIS);
+    static final GatewayCluster CLUSTER = GatewayCluster.onRedis();
 
     private static Chromium browser;
     private static GatewayProcess nodeA;
@@ -41,8 +39,8 @@ class AdminPageBrowserTest {
     static void start() {
         browser = Chromium.start();
         Map<String, String> env = Gateways.env("GATEWAY_API_KEY", ApiClient.KEY);
-        CompletableFuture<GatewayProcess> a = CompletableFuture.supplyAsync(() -> GATEWAYS.start("admin-a", env));
-        CompletableFuture<GatewayProcess> b = CompletableFuture.supplyAsync(() -> GATEWAYS.start("admin-b", env));
+        CompletableFuture<GatewayProcess> a = CompletableFuture.supplyAsync(() -> CLUSTER.start("admin-a", env));
+        CompletableFuture<GatewayProcess> b = CompletableFuture.supplyAsync(() -> CLUSTER.start("admin-b", env));
         nodeA = a.join();
         nodeB = b.join();
     }
@@ -60,10 +58,10 @@ class AdminPageBrowserTest {
 
     @Test
     void anOperatorSeesBothNodesFindsAUserAndDisconnectsThemWith4403() {
-        WsClient aliceLaptop = GATEWAYS.connect(nodeA, "alice", "laptop", "MacBook");
-        WsClient alicePhone = GATEWAYS.connect(nodeB, "alice", "phone", "Pixel 8");
-        WsClient bob = GATEWAYS.connect(nodeB, "bob", "web", "Firefox");
-        GATEWAYS.connect(nodeA, "carol", "tablet", "iPad");
+        WsClient aliceLaptop = CLUSTER.connect(nodeA, "alice", "laptop", "MacBook");
+        WsClient alicePhone = CLUSTER.connect(nodeB, "alice", "phone", "Pixel 8");
+        WsClient bob = CLUSTER.connect(nodeB, "bob", "web", "Firefox");
+        CLUSTER.connect(nodeA, "carol", "tablet", "iPad");
 
         try (BrowserContext context = browser.newContext()) {
             BrowserPage page = context.newPage().viewport(1280, 1180).open("http://127.0.0.1:" + nodeB.port() + "/admin");

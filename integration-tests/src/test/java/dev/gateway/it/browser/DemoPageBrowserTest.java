@@ -7,9 +7,8 @@ import java.util.Map;
 import dev.gateway.it.support.BrowserContext;
 import dev.gateway.it.support.BrowserPage;
 import dev.gateway.it.support.Chromium;
+import dev.gateway.it.support.GatewayCluster;
 import dev.gateway.it.support.GatewayProcess;
-import dev.gateway.it.support.Gateways;
-import dev.gateway.it.support.TestRedis;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -22,9 +21,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class DemoPageBrowserTest {
     @RegisterExtension
-    static final TestRedis REDIS = new TestRedis();
-    @RegisterExtension
-    static final Gateways GATEWAYS = new Gateways(REDIS);
+    static final GatewayCluster CLUSTER = GatewayCluster.onRedis();
 
     private static Chromium browser;
     private static GatewayProcess node;
@@ -35,7 +32,7 @@ class DemoPageBrowserTest {
         Map<String, String> devMode = new HashMap<>();
         devMode.put("GATEWAY_DEV_MODE", "true");
         devMode.put("JWT_SECRET", null); // the development secret, as `make run` has it
-        node = GATEWAYS.start(devMode);
+        node = CLUSTER.start(devMode);
     }
 
     @AfterAll

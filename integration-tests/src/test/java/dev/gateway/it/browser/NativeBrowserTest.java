@@ -6,11 +6,10 @@ import java.util.Map;
 import dev.gateway.it.support.BrowserContext;
 import dev.gateway.it.support.BrowserPage;
 import dev.gateway.it.support.Chromium;
+import dev.gateway.it.support.GatewayCluster;
 import dev.gateway.it.support.GatewayProcess;
-import dev.gateway.it.support.Gateways;
 import dev.gateway.it.support.StaticSite;
-import dev.gateway.it.support.TestRedis;
-import dev.gateway.it.support.Tokens;
+import dev.gateway.testsupport.Tokens;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,9 +26,7 @@ import static org.hamcrest.Matchers.is;
  */
 class NativeBrowserTest {
     @RegisterExtension
-    static final TestRedis REDIS = new TestRedis();
-    @RegisterExtension
-    static final Gateways GATEWAYS = new Gateways(REDIS);
+    static final GatewayCluster CLUSTER = GatewayCluster.onRedis();
 
     private static Chromium browser;
     private static StaticSite frontEnd;
@@ -41,7 +38,7 @@ class NativeBrowserTest {
         browser = Chromium.start();
         frontEnd = StaticSite.start();
         elsewhere = StaticSite.start();
-        node = GATEWAYS.start(Map.of("FRONTEND_URL", frontEnd.origin()));
+        node = CLUSTER.start(Map.of("FRONTEND_URL", frontEnd.origin()));
         String page = """
                 <!doctype html><title>native</title>
                 <script>

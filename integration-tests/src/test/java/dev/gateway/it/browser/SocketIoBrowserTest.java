@@ -6,12 +6,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.gateway.it.support.BrowserContext;
 import dev.gateway.it.support.BrowserPage;
 import dev.gateway.it.support.Chromium;
+import dev.gateway.it.support.GatewayCluster;
 import dev.gateway.it.support.GatewayProcess;
-import dev.gateway.it.support.Gateways;
 import dev.gateway.it.support.NodePackages;
 import dev.gateway.it.support.StaticSite;
-import dev.gateway.it.support.TestRedis;
-import dev.gateway.it.support.Tokens;
+import dev.gateway.testsupport.Tokens;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,9 +27,7 @@ import static org.hamcrest.Matchers.is;
  */
 class SocketIoBrowserTest {
     @RegisterExtension
-    static final TestRedis REDIS = new TestRedis();
-    @RegisterExtension
-    static final Gateways GATEWAYS = new Gateways(REDIS);
+    static final GatewayCluster CLUSTER = GatewayCluster.onRedis();
 
     /** The test page: {@code start(url, options)} connects, {@code ask(event, data)} emits and resolves with the ack. */
     private static final String PAGE = """
@@ -62,7 +59,7 @@ class SocketIoBrowserTest {
         browser = Chromium.start();
         frontEnd = StaticSite.start().page("/", PAGE).file("/socket.io.min.js", NodePackages.socketIoClientBundle());
         elsewhere = StaticSite.start().page("/", PAGE).file("/socket.io.min.js", NodePackages.socketIoClientBundle());
-        node = GATEWAYS.start(Map.of("FRONTEND_URL", frontEnd.origin()));
+        node = CLUSTER.start(Map.of("FRONTEND_URL", frontEnd.origin()));
     }
 
     @AfterAll

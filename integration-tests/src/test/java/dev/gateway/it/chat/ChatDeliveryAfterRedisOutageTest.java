@@ -3,15 +3,14 @@ package dev.gateway.it.chat;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import dev.gateway.it.support.GatewayProcess;
 import dev.gateway.it.support.Gateways;
-import dev.gateway.it.support.Poll;
 import dev.gateway.it.support.RedisProcess;
 import dev.gateway.it.support.WsClient;
+import dev.gateway.testsupport.Poll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,6 +38,7 @@ class ChatDeliveryAfterRedisOutageTest {
     private static final Pattern CAUGHT_UP = Pattern.compile("event=rooms-caught-up rooms=(\\d+) messages=(\\d+) millis=(\\d+)");
 
     private RedisProcess redis;
+    // not a GatewayCluster: each test runs a real redis-server with an AOF (RedisProcess) that it kills and restarts
     @RegisterExtension
     final Gateways gateways = new Gateways(() -> redis.url());
 

@@ -11,13 +11,11 @@ import java.util.function.Supplier;
 import java.util.stream.IntStream;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.gateway.it.support.GatewayCluster;
 import dev.gateway.it.support.GatewayProcess;
-import dev.gateway.it.support.Gateways;
-import dev.gateway.it.support.Poll;
-import dev.gateway.it.support.TestRedis;
 import dev.gateway.it.support.WsClient;
+import dev.gateway.testsupport.Poll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -46,32 +44,23 @@ class ChatDeliveryTest {
     private static final Duration QUIET = Duration.ofMillis(500);
 
     @RegisterExtension
-    static final TestRedis REDIS = new TestRedis();
-    @RegisterExtension
-    static final Gateways GATEWAYS = new Gateways(REDIS);
+    static final GatewayCluster CLUSTER = GatewayCluster.nodes("chat-a", "chat-b").env(Map.of("RATE_LIMIT_PER_SECOND", "1000")).awaitingHeartbeats();
 
     private static GatewayProcess nodeA;
     private static GatewayProcess nodeB;
 
     @BeforeAll
-    static void startNodes() {
-        List<GatewayProcess> nodes = Chats.startNodes(GATEWAYS, Map.of("RATE_LIMIT_PER_SECOND", "1000"),
-                                                      "chat-a", "chat-b");
-        nodeA = nodes.get(0);
-        nodeB = nodes.get(1);
-    }
-
-    @BeforeEach
-    void awaitHeartbeats() {
-        Chats.awaitHeartbeats(REDIS, List.of(nodeA, nodeB));
+    static void nameNodes() {
+        nodeA = CLUSTER.node("chat-a");
+        nodeB = CLUSTER.node("chat-b");
     }
 
     @Test
     void membersOnTwoNodesEachReceiveEveryAcceptedMessageOnceInAcceptanceOrderWithAllFields() {
         String chatId = "fields";
-        WsClient alice = GATEWAYS.connect(nodeA, "alice");
-        WsClient bob = GATEWAYS.connect(nodeB, "bob");
-        WsClient carol = GATEWAYS.connect(nodeB, "carol");
+        WsClient alice = CLUSTER.connect(nodeA, "alice");
+        WsClient bob = CLUSTER.connect(nodeB, "bob");
+        WsClient carol = CLUSTER.connect(nodeB, "carol");
         List<WsClient> members = List.of(alice, bob, carol);
         members.forEach(member -> join(member, chatId));
 
@@ -109,11 +98,11 @@ class ChatDeliveryTest {
         int perSender = 200;
         List<WsClient> sending = new ArrayList<>();
         for (int s = 0; s < senders; s++) {
-            sending.add(GATEWAYS.connect(s < 3 ? nodeA : nodeB, "sender" + s));
+            sending.add(CLUSTER.connect(s < 3 ? nodeA : nodeB, "sender" + s));
         }
         List<WsClient> members = new ArrayList<>(sending);
-        members.add(GATEWAYS.connect(nodeA, "reader-a"));
-        members.add(GATEWAYS.connect(nodeB, "reader-b"));
+        members.add(CLUSTER.connect(nodeA, "reader-a"));
+        members.add(CLUSTER.connect(nodeB, "reader-b"));
         members.forEach(member -> join(member, chatId));
 
         List<Supplier<List<String>>> senderTasks = new ArrayList<>();
@@ -162,8 +151,8 @@ class ChatDeliveryTest {
     @Test
     void aRepeatedClientMsgIdReturnsTheFirstMessageIdAndIsNotDeliveredAgain() {
         String chatId = "dedup";
-        WsClient alice = GATEWAYS.connect(nodeA, "alice");
-        WsClient bob = GATEWAYS.connect(nodeB, "bob");
+        WsClient alice = CLUSTER.connect(nodeA, "alice");
+        WsClient bob = CLUSTER.connect(nodeB, "bob");
         join(alice, chatId);
         join(bob, chatId);
 
@@ -183,8 +172,8 @@ class ChatDeliveryTest {
     @Test
     void theSameClientMsgIdFromAnotherUserIsANewMessage() {
         String chatId = "dedup-per-user";
-        WsClient alice = GATEWAYS.connect(nodeA, "alice");
-        WsClient bob = GATEWAYS.connect(nodeB, "bob");
+        WsClient alice = CLUSTER.connect(nodeA, "alice");
+        WsClient bob = CLUSTER.connect(nodeB, "bob");
         join(alice, chatId);
         join(bob, chatId);
 

@@ -5,9 +5,8 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.gateway.it.support.GatewayCluster;
 import dev.gateway.it.support.GatewayProcess;
-import dev.gateway.it.support.Gateways;
-import dev.gateway.it.support.TestRedis;
 import dev.gateway.it.support.WsClient;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -29,9 +28,7 @@ class ChatHistoryTest {
     private static final int STORED = 120;
 
     @RegisterExtension
-    static final TestRedis REDIS = new TestRedis();
-    @RegisterExtension
-    static final Gateways GATEWAYS = new Gateways(REDIS);
+    static final GatewayCluster CLUSTER = GatewayCluster.nodes("history").env(Map.of("RATE_LIMIT_PER_SECOND", "1000"));
 
     private static GatewayProcess node;
     private WsClient alice;
@@ -39,13 +36,13 @@ class ChatHistoryTest {
     private List<String> stored;
 
     @BeforeAll
-    static void startNode() {
-        node = GATEWAYS.start("history", Map.of("RATE_LIMIT_PER_SECOND", "1000"));
+    static void nameNodes() {
+        node = CLUSTER.node("history");
     }
 
     @BeforeEach
     void storeMessages() {
-        alice = GATEWAYS.connect(node, "alice");
+        alice = CLUSTER.connect(node, "alice");
         join(alice, CHAT);
         stored = sendMany(alice, CHAT, "message", STORED);
     }

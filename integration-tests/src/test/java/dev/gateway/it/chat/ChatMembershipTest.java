@@ -4,9 +4,8 @@ import java.time.Duration;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.gateway.it.support.GatewayCluster;
 import dev.gateway.it.support.GatewayProcess;
-import dev.gateway.it.support.Gateways;
-import dev.gateway.it.support.TestRedis;
 import dev.gateway.it.support.WsClient;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,21 +25,19 @@ class ChatMembershipTest {
     private static final Duration QUIET = Duration.ofSeconds(1);
 
     @RegisterExtension
-    static final TestRedis REDIS = new TestRedis();
-    @RegisterExtension
-    static final Gateways GATEWAYS = new Gateways(REDIS);
+    static final GatewayCluster CLUSTER = GatewayCluster.nodes("membership").env(Map.of("CHAT_MEMBERSHIP", "redis"));
 
     private static GatewayProcess node;
 
     @BeforeAll
-    static void startNode() {
-        node = GATEWAYS.start("membership", Map.of("CHAT_MEMBERSHIP", "redis"));
+    static void nameNodes() {
+        node = CLUSTER.node("membership");
     }
 
     @Test
     void aUserNotInTheMemberSetIsRefusedWithForbidden() {
-        REDIS.client().sadd("chat:" + CHAT + ":members", "alice");
-        WsClient mallory = GATEWAYS.connect(node, "mallory");
+        CLUSTER.redis().client().sadd("chat:" + CHAT + ":members", "alice");
+        WsClient mallory = CLUSTER.connect(node, "mallory");
 
         JsonNode ack = mallory.request("chat:join", Map.of("chatId", CHAT));
 
@@ -50,9 +47,9 @@ class ChatMembershipTest {
 
     @Test
     void aRefusedUserReceivesNothingFromTheChat() {
-        REDIS.client().sadd("chat:" + CHAT + ":members", "alice");
-        WsClient alice = GATEWAYS.connect(node, "alice");
-        WsClient mallory = GATEWAYS.connect(node, "mallory");
+        CLUSTER.redis().client().sadd("chat:" + CHAT + ":members", "alice");
+        WsClient alice = CLUSTER.connect(node, "alice");
+        WsClient mallory = CLUSTER.connect(node, "mallory");
         join(alice, CHAT);
         mallory.request("chat:join", Map.of("chatId", CHAT));
 
@@ -63,7 +60,7 @@ class ChatMembershipTest {
 
     @Test
     void aUserNotInTheMemberSetCannotReadTheHistory() {
-        WsClient mallory = GATEWAYS.connect(node, "mallory");
+        WsClient mallory = CLUSTER.connect(node, "mallory");
 
         JsonNode ack = mallory.request("chat:history", Map.of("chatId", CHAT));
 
@@ -73,8 +70,8 @@ class ChatMembershipTest {
 
     @Test
     void aUserListedInTheMemberSetIsAdmittedAndCanSend() {
-        REDIS.client().sadd("chat:" + CHAT + ":members", "alice", "bob");
-        WsClient alice = GATEWAYS.connect(node, "alice");
+        CLUSTER.redis().client().sadd("chat:" + CHAT + ":members", "alice", "bob");
+        WsClient alice = CLUSTER.connect(node, "alice");
 
         JsonNode ack = alice.request("chat:join", Map.of("chatId", CHAT));
         String messageId = sendAccepted(alice, CHAT, "hello members", "m-1");

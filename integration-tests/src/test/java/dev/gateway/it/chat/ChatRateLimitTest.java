@@ -6,11 +6,10 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.gateway.it.support.GatewayCluster;
 import dev.gateway.it.support.GatewayProcess;
-import dev.gateway.it.support.Gateways;
-import dev.gateway.it.support.Poll;
-import dev.gateway.it.support.TestRedis;
 import dev.gateway.it.support.WsClient;
+import dev.gateway.testsupport.Poll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -34,21 +33,19 @@ class ChatRateLimitTest {
     private static final Duration EVENT = Duration.ofSeconds(5);
 
     @RegisterExtension
-    static final TestRedis REDIS = new TestRedis();
-    @RegisterExtension
-    static final Gateways GATEWAYS = new Gateways(REDIS);
+    static final GatewayCluster CLUSTER = GatewayCluster.nodes("rate-limit").env(Map.of("RATE_LIMIT_PER_SECOND", String.valueOf(RATE)));
 
     private static GatewayProcess node;
 
     @BeforeAll
-    static void startNode() {
-        node = GATEWAYS.start("rate-limit", Map.of("RATE_LIMIT_PER_SECOND", String.valueOf(RATE)));
+    static void nameNodes() {
+        node = CLUSTER.node("rate-limit");
     }
 
     @Test
     void aFloodingClientGetsRateLimitedAndOnlyTheAcceptedMessagesAreDelivered() {
-        WsClient alice = GATEWAYS.connect(node, "alice");
-        WsClient bob = GATEWAYS.connect(node, "bob");
+        WsClient alice = CLUSTER.connect(node, "alice");
+        WsClient bob = CLUSTER.connect(node, "bob");
         join(alice, CHAT);
         join(bob, CHAT);
 
@@ -80,7 +77,7 @@ class ChatRateLimitTest {
 
     @Test
     void aRateLimitedSendIsAckedAsFailedWithItsClientMsgId() {
-        WsClient alice = GATEWAYS.connect(node, "alice");
+        WsClient alice = CLUSTER.connect(node, "alice");
         join(alice, CHAT);
 
         List<Long> ackIds = new ArrayList<>();
@@ -105,7 +102,7 @@ class ChatRateLimitTest {
 
     @Test
     void aClientThatKeepsFloodingForTenSecondsIsClosedWith4429() {
-        WsClient flooder = GATEWAYS.connect(node, "mallory");
+        WsClient flooder = CLUSTER.connect(node, "mallory");
         long start = System.nanoTime();
         Thread flooding = Thread.ofVirtual().name("flooder").start(() -> {
             while (!flooder.isClosed() && !Thread.currentThread().isInterrupted()) {

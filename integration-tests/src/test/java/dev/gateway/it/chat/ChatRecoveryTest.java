@@ -6,12 +6,10 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.gateway.it.support.GatewayCluster;
 import dev.gateway.it.support.GatewayProcess;
-import dev.gateway.it.support.Gateways;
-import dev.gateway.it.support.TestRedis;
 import dev.gateway.it.support.WsClient;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -30,31 +28,22 @@ class ChatRecoveryTest {
     private static final Duration EVENT = Duration.ofSeconds(5);
 
     @RegisterExtension
-    static final TestRedis REDIS = new TestRedis();
-    @RegisterExtension
-    static final Gateways GATEWAYS = new Gateways(REDIS);
+    static final GatewayCluster CLUSTER = GatewayCluster.nodes("recovery-a", "recovery-b").env(Map.of("RATE_LIMIT_PER_SECOND", "1000")).awaitingHeartbeats();
 
     private static GatewayProcess nodeA;
     private static GatewayProcess nodeB;
 
     @BeforeAll
-    static void startNodes() {
-        List<GatewayProcess> nodes = Chats.startNodes(GATEWAYS, Map.of("RATE_LIMIT_PER_SECOND", "1000"),
-                                                      "recovery-a", "recovery-b");
-        nodeA = nodes.get(0);
-        nodeB = nodes.get(1);
-    }
-
-    @BeforeEach
-    void awaitHeartbeats() {
-        Chats.awaitHeartbeats(REDIS, List.of(nodeA, nodeB));
+    static void nameNodes() {
+        nodeA = CLUSTER.node("recovery-a");
+        nodeB = CLUSTER.node("recovery-b");
     }
 
     @Test
     void aMemberThatRejoinsWithSinceIdGetsExactlyTheTwentyMessagesItMissedOldestFirst() {
         String chatId = "recovery";
-        WsClient alice = GATEWAYS.connect(nodeA, "alice");
-        WsClient bob = GATEWAYS.connect(nodeB, "bob");
+        WsClient alice = CLUSTER.connect(nodeA, "alice");
+        WsClient bob = CLUSTER.connect(nodeB, "bob");
         join(alice, chatId);
         join(bob, chatId);
         List<String> seen = sendMany(alice, chatId, "before", 5);
@@ -63,7 +52,7 @@ class ChatRecoveryTest {
         bob.closeNormally();
 
         List<String> missed = sendMany(alice, chatId, "while away", 20);
-        WsClient bobAgain = GATEWAYS.connect(nodeA, "bob");
+        WsClient bobAgain = CLUSTER.connect(nodeA, "bob");
         JsonNode ack = bobAgain.request("chat:join", Map.of("chatId", chatId, "sinceId", bobSaw.getLast()));
 
         assertThat(ack.toString(), ack.path("success").asBoolean(), is(true));
@@ -84,12 +73,12 @@ class ChatRecoveryTest {
     @Test
     void aMemberThatMissedMoreThanAPageGetsTheFirstHundredAndHasMore() {
         String chatId = "recovery-paged";
-        WsClient alice = GATEWAYS.connect(nodeA, "alice");
+        WsClient alice = CLUSTER.connect(nodeA, "alice");
         join(alice, chatId);
         String last = sendMany(alice, chatId, "seen", 1).getFirst();
 
         List<String> missed = sendMany(alice, chatId, "while away", 130);
-        WsClient bob = GATEWAYS.connect(nodeB, "bob");
+        WsClient bob = CLUSTER.connect(nodeB, "bob");
         JsonNode ack = bob.request("chat:join", Map.of("chatId", chatId, "sinceId", last));
 
         assertThat(ack.toString(), ids(ack.path("missed")), is(missed.subList(0, 100)));

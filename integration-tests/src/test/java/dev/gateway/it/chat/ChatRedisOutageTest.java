@@ -5,11 +5,10 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.gateway.it.support.GatewayCluster;
 import dev.gateway.it.support.GatewayProcess;
-import dev.gateway.it.support.Gateways;
-import dev.gateway.it.support.Poll;
-import dev.gateway.it.support.TestRedis;
 import dev.gateway.it.support.WsClient;
+import dev.gateway.testsupport.Poll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -35,21 +34,19 @@ class ChatRedisOutageTest {
     private static final Duration FAILED_WITHIN = Duration.ofSeconds(5);
 
     @RegisterExtension
-    static final TestRedis REDIS = new TestRedis();
-    @RegisterExtension
-    final Gateways gateways = new Gateways(REDIS);
+    static final GatewayCluster CLUSTER = GatewayCluster.onRedis();
 
     @Test
     void aSendWhileRedisIsDownFailsPromptlyAndTheRoomWorksAgainOnceRedisIsBack() {
-        List<GatewayProcess> nodes = Chats.startNodes(gateways, Map.of(), "outage-a", "outage-b");
-        WsClient alice = gateways.connect(nodes.get(0), "alice");
-        WsClient bob = gateways.connect(nodes.get(1), "bob");
+        List<GatewayProcess> nodes = Chats.startNodes(CLUSTER.gateways(), Map.of(), "outage-a", "outage-b");
+        WsClient alice = CLUSTER.connect(nodes.get(0), "alice");
+        WsClient bob = CLUSTER.connect(nodes.get(1), "bob");
         join(alice, CHAT);
         join(bob, CHAT);
         String before = sendAccepted(alice, CHAT, "before the outage", "o-1");
         awaitMessageIds(bob, CHAT, 1, EVENT);
 
-        REDIS.stop();
+        CLUSTER.redis().stop();
         JsonNode failedAtOnce = timedSend(alice, "the moment Redis stopped", "o-2");
         Poll.eventually("health once the node noticed", nodes.get(0)::health, is(503));
         JsonNode failedLater = timedSend(alice, "while Redis is known to be down", "o-3");
@@ -65,11 +62,11 @@ class ChatRedisOutageTest {
         assertThat(nodes.get(0).isAlive(), is(true));
         assertThat(nodes.get(1).isAlive(), is(true));
 
-        REDIS.start();
+        CLUSTER.redis().start();
         for (GatewayProcess node : nodes) {
             Poll.eventually(node.nodeId() + " health after Redis returned", node::health, is(200));
         }
-        Poll.eventually("nodes subscribed to the room's channel again", () -> REDIS.records().subscribers("gw:room:chat:" + CHAT),
+        Poll.eventually("nodes subscribed to the room's channel again", () -> CLUSTER.records().subscribers("gw:room:chat:" + CHAT),
                         is(2L));
         String after = sendAccepted(alice, CHAT, "after the outage", "o-4");
 

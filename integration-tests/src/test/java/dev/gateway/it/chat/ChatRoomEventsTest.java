@@ -5,12 +5,10 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.gateway.it.support.GatewayCluster;
 import dev.gateway.it.support.GatewayProcess;
-import dev.gateway.it.support.Gateways;
-import dev.gateway.it.support.TestRedis;
 import dev.gateway.it.support.WsClient;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -29,33 +27,25 @@ class ChatRoomEventsTest {
     private static final Duration QUIET = Duration.ofSeconds(1);
 
     @RegisterExtension
-    static final TestRedis REDIS = new TestRedis();
-    @RegisterExtension
-    static final Gateways GATEWAYS = new Gateways(REDIS);
+    static final GatewayCluster CLUSTER = GatewayCluster.nodes("room-a", "room-b").awaitingHeartbeats();
 
     private static GatewayProcess nodeA;
     private static GatewayProcess nodeB;
 
     @BeforeAll
-    static void startNodes() {
-        List<GatewayProcess> nodes = Chats.startNodes(GATEWAYS, Map.of(), "room-a", "room-b");
-        nodeA = nodes.get(0);
-        nodeB = nodes.get(1);
-    }
-
-    @BeforeEach
-    void awaitHeartbeats() {
-        Chats.awaitHeartbeats(REDIS, List.of(nodeA, nodeB));
+    static void nameNodes() {
+        nodeA = CLUSTER.node("room-a");
+        nodeB = CLUSTER.node("room-b");
     }
 
     @Test
     void typingReachesTheOtherSocketsOfTheRoomButNotTheSendingSocket() {
         String chatId = "typing";
-        WsClient aliceTab1 = GATEWAYS.connect(nodeA, "alice", "laptop", "Laptop");
-        WsClient aliceTab2 = GATEWAYS.connect(nodeB, "alice", "phone", "Phone");
-        WsClient bob = GATEWAYS.connect(nodeB, "bob");
-        WsClient carol = GATEWAYS.connect(nodeA, "carol");
-        WsClient outsider = GATEWAYS.connect(nodeA, "dave");
+        WsClient aliceTab1 = CLUSTER.connect(nodeA, "alice", "laptop", "Laptop");
+        WsClient aliceTab2 = CLUSTER.connect(nodeB, "alice", "phone", "Phone");
+        WsClient bob = CLUSTER.connect(nodeB, "bob");
+        WsClient carol = CLUSTER.connect(nodeA, "carol");
+        WsClient outsider = CLUSTER.connect(nodeA, "dave");
         for (WsClient member : List.of(aliceTab1, aliceTab2, bob, carol)) {
             join(member, chatId);
         }
@@ -76,9 +66,9 @@ class ChatRoomEventsTest {
     @Test
     void readReceiptsReachTheWholeRoomIncludingTheSendingSocket() {
         String chatId = "read";
-        WsClient alice = GATEWAYS.connect(nodeA, "alice");
-        WsClient bob = GATEWAYS.connect(nodeB, "bob");
-        WsClient carol = GATEWAYS.connect(nodeA, "carol");
+        WsClient alice = CLUSTER.connect(nodeA, "alice");
+        WsClient bob = CLUSTER.connect(nodeB, "bob");
+        WsClient carol = CLUSTER.connect(nodeA, "carol");
         for (WsClient member : List.of(alice, bob, carol)) {
             join(member, chatId);
         }
@@ -99,10 +89,10 @@ class ChatRoomEventsTest {
     @Test
     void userJoinedGoesOutWhenTheUsersFirstSocketJoinsAndNotForTheirSecondTab() {
         String chatId = "joined";
-        WsClient bob = GATEWAYS.connect(nodeA, "bob");
+        WsClient bob = CLUSTER.connect(nodeA, "bob");
         join(bob, chatId);
-        WsClient aliceTab1 = GATEWAYS.connect(nodeB, "alice", "laptop", "Laptop");
-        WsClient aliceTab2 = GATEWAYS.connect(nodeA, "alice", "phone", "Phone");
+        WsClient aliceTab1 = CLUSTER.connect(nodeB, "alice", "laptop", "Laptop");
+        WsClient aliceTab2 = CLUSTER.connect(nodeA, "alice", "phone", "Phone");
 
         join(aliceTab1, chatId);
         JsonNode joined = bob.awaitEvent("chat:user-joined", ChatRoomEventsTest::aboutAlice, EVENT);
@@ -116,9 +106,9 @@ class ChatRoomEventsTest {
     @Test
     void userLeftGoesOutWhenTheUsersLastSocketLeavesAndNotBefore() {
         String chatId = "left";
-        WsClient bob = GATEWAYS.connect(nodeA, "bob");
-        WsClient aliceTab1 = GATEWAYS.connect(nodeB, "alice", "laptop", "Laptop");
-        WsClient aliceTab2 = GATEWAYS.connect(nodeA, "alice", "phone", "Phone");
+        WsClient bob = CLUSTER.connect(nodeA, "bob");
+        WsClient aliceTab1 = CLUSTER.connect(nodeB, "alice", "laptop", "Laptop");
+        WsClient aliceTab2 = CLUSTER.connect(nodeA, "alice", "phone", "Phone");
         for (WsClient member : List.of(bob, aliceTab1, aliceTab2)) {
             join(member, chatId);
         }
@@ -136,9 +126,9 @@ class ChatRoomEventsTest {
     @Test
     void userLeftGoesOutWhenTheUsersLastSocketClosesAndNotWhenTheFirstOneDoes() {
         String chatId = "closed";
-        WsClient bob = GATEWAYS.connect(nodeA, "bob");
-        WsClient aliceTab1 = GATEWAYS.connect(nodeB, "alice", "laptop", "Laptop");
-        WsClient aliceTab2 = GATEWAYS.connect(nodeA, "alice", "phone", "Phone");
+        WsClient bob = CLUSTER.connect(nodeA, "bob");
+        WsClient aliceTab1 = CLUSTER.connect(nodeB, "alice", "laptop", "Laptop");
+        WsClient aliceTab2 = CLUSTER.connect(nodeA, "alice", "phone", "Phone");
         for (WsClient member : List.of(bob, aliceTab1, aliceTab2)) {
             join(member, chatId);
         }

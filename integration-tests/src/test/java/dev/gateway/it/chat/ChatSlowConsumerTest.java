@@ -5,12 +5,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import dev.gateway.it.support.GatewayCluster;
 import dev.gateway.it.support.GatewayProcess;
 import dev.gateway.it.support.GatewayRecords;
-import dev.gateway.it.support.Gateways;
-import dev.gateway.it.support.Poll;
-import dev.gateway.it.support.TestRedis;
 import dev.gateway.it.support.WsClient;
+import dev.gateway.testsupport.Poll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -43,25 +42,23 @@ class ChatSlowConsumerTest {
     private static final Duration EVENT = Duration.ofSeconds(10);
 
     @RegisterExtension
-    static final TestRedis REDIS = new TestRedis();
-    @RegisterExtension
-    final Gateways gateways = new Gateways(REDIS);
+    static final GatewayCluster CLUSTER = GatewayCluster.onRedis();
 
     @Test
     void aClientThatStopsReadingIsClosedWith4503WhileEveryOtherMemberReceivesEverything() {
-        List<GatewayProcess> nodes = Chats.startNodes(gateways, Map.of("OUTBOUND_QUEUE_FRAMES", "64",
+        List<GatewayProcess> nodes = Chats.startNodes(CLUSTER.gateways(), Map.of("OUTBOUND_QUEUE_FRAMES", "64",
                                                                        "RATE_LIMIT_PER_SECOND", "10000"),
                                                       "slow-a", "slow-b");
         GatewayProcess nodeA = nodes.get(0);
-        WsClient sender = gateways.connect(nodeA, "alice");
-        WsClient slow = gateways.connect(nodeA, "sloth");
-        WsClient readerA = gateways.connect(nodeA, "bob");
-        WsClient readerB = gateways.connect(nodes.get(1), "carol");
+        WsClient sender = CLUSTER.connect(nodeA, "alice");
+        WsClient slow = CLUSTER.connect(nodeA, "sloth");
+        WsClient readerA = CLUSTER.connect(nodeA, "bob");
+        WsClient readerB = CLUSTER.connect(nodes.get(1), "carol");
         for (WsClient member : List.of(sender, slow, readerA, readerB)) {
             join(member, CHAT);
         }
         String slowSocket = slow.socketId();
-        GatewayRecords records = REDIS.records();
+        GatewayRecords records = CLUSTER.records();
         assertThat(records.connection(slowSocket).isPresent(), is(true));
 
         slow.pauseReading();

@@ -16,9 +16,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.gateway.it.support.GatewayProcess;
 import dev.gateway.it.support.GatewayRecords;
 import dev.gateway.it.support.Gateways;
-import dev.gateway.it.support.Poll;
-import dev.gateway.it.support.TestRedis;
 import dev.gateway.it.support.WsClient;
+import dev.gateway.testsupport.Poll;
+import dev.gateway.testsupport.TestRedis;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
@@ -58,7 +58,7 @@ final class Chats {
      * that live socket as belonging to a dead node.
      */
     static void awaitHeartbeats(TestRedis redis, List<GatewayProcess> nodes) {
-        GatewayRecords records = redis.records();
+        GatewayRecords records = GatewayRecords.of(redis);
         for (GatewayProcess node : nodes) {
             Poll.eventually(node.nodeId() + "'s ws:node record after the flush", () -> records.node(node.nodeId()).isPresent(),
                             is(true));

@@ -6,13 +6,11 @@ import java.util.Map;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.gateway.it.support.GatewayCluster;
 import dev.gateway.it.support.GatewayProcess;
-import dev.gateway.it.support.Gateways;
-import dev.gateway.it.support.Poll;
-import dev.gateway.it.support.TestRedis;
 import dev.gateway.it.support.WsClient;
+import dev.gateway.testsupport.Poll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -34,30 +32,22 @@ class ColonIdsChatTest {
     private static final Duration QUIET = Duration.ofSeconds(1);
 
     @RegisterExtension
-    static final TestRedis REDIS = new TestRedis();
-    @RegisterExtension
-    static final Gateways GATEWAYS = new Gateways(REDIS);
+    static final GatewayCluster CLUSTER = GatewayCluster.nodes("colon-a", "colon-b").awaitingHeartbeats();
 
     private static GatewayProcess nodeA;
     private static GatewayProcess nodeB;
 
     @BeforeAll
-    static void startNodes() {
-        List<GatewayProcess> nodes = Chats.startNodes(GATEWAYS, Map.of(), "colon-a", "colon-b");
-        nodeA = nodes.get(0);
-        nodeB = nodes.get(1);
-    }
-
-    @BeforeEach
-    void awaitHeartbeats() {
-        Chats.awaitHeartbeats(REDIS, List.of(nodeA, nodeB));
+    static void nameNodes() {
+        nodeA = CLUSTER.node("colon-a");
+        nodeB = CLUSTER.node("colon-b");
     }
 
     @Test
     void userU1WithClientMsgIdXm1AndUserU1xWithM1SendTwoMessagesBothStoredAndDelivered() {
-        WsClient u1 = GATEWAYS.connect(nodeA, "u1");
-        WsClient u1x = GATEWAYS.connect(nodeB, "u1:x");
-        WsClient reader = GATEWAYS.connect(nodeB, "reader");
+        WsClient u1 = CLUSTER.connect(nodeA, "u1");
+        WsClient u1x = CLUSTER.connect(nodeB, "u1:x");
+        WsClient reader = CLUSTER.connect(nodeB, "reader");
         for (WsClient member : List.of(u1, u1x, reader)) {
             join(member, "c1");
         }
@@ -82,8 +72,8 @@ class ColonIdsChatTest {
 
     @Test
     void aRepeatedClientMsgIdWithAColonReturnsTheFirstMessageAndIsNotDeliveredTwice() {
-        WsClient u1 = GATEWAYS.connect(nodeA, "u1");
-        WsClient reader = GATEWAYS.connect(nodeB, "reader");
+        WsClient u1 = CLUSTER.connect(nodeA, "u1");
+        WsClient reader = CLUSTER.connect(nodeB, "reader");
         join(u1, "c2");
         join(reader, "c2");
 
@@ -98,8 +88,8 @@ class ColonIdsChatTest {
     @Test
     void aChatWhoseIdHasColonsCarriesMessagesAndRoomEventsWithTheRawIdAcrossNodes() {
         String chatId = "dm:alice:bob";
-        WsClient alice = GATEWAYS.connect(nodeA, "google-oauth2:alice");
-        WsClient bob = GATEWAYS.connect(nodeB, "bob");
+        WsClient alice = CLUSTER.connect(nodeA, "google-oauth2:alice");
+        WsClient bob = CLUSTER.connect(nodeB, "bob");
         join(bob, chatId);
         join(alice, chatId);
         JsonNode joined = bob.awaitEvent("chat:user-joined", e -> e.path("userId").asText().startsWith("google"), EVENT);
@@ -113,8 +103,8 @@ class ColonIdsChatTest {
         JsonNode message = Chats.messages(bob, chatId).getFirst();
         assertThat(message.path("chatId").asText(), is(chatId));
         assertThat(message.path("senderId").asText(), is("google-oauth2:alice"));
-        assertThat(REDIS.client().xlen("chat:dm%3Aalice%3Abob:messages"), is(1L));
-        assertThat(REDIS.client().exists("chat:dm:alice:bob:messages"), is(false));
+        assertThat(CLUSTER.redis().client().xlen("chat:dm%3Aalice%3Abob:messages"), is(1L));
+        assertThat(CLUSTER.redis().client().exists("chat:dm:alice:bob:messages"), is(false));
 
         alice.closeNormally();
         JsonNode left = bob.awaitEvent("chat:user-left", e -> e.path("userId").asText().startsWith("google"), EVENT);
@@ -124,13 +114,13 @@ class ColonIdsChatTest {
 
     @Test
     void keysOfUsersAndChatsWithColonsAreEscapedAndNoneIsSharedWithAnotherId() {
-        WsClient x = GATEWAYS.connect(nodeA, "X", "d1", "Phone");
-        WsClient other = GATEWAYS.connect(nodeB, "X:device:d1", "web", "Browser");
+        WsClient x = CLUSTER.connect(nodeA, "X", "d1", "Phone");
+        WsClient other = CLUSTER.connect(nodeB, "X:device:d1", "web", "Browser");
 
-        assertThat(REDIS.records().deviceSockets("X", "d1"), is(Set.of(x.socketId())));
-        assertThat(REDIS.records().userSockets("X:device:d1"), is(Set.of(other.socketId())));
-        assertThat(REDIS.client().smembers("ws:user:X:device:d1:connections"), is(Set.of(x.socketId())));
-        assertThat(REDIS.scan("ws:user:X%3Adevice%3Ad1:*"), containsInAnyOrder("ws:user:X%3Adevice%3Ad1:connections",
+        assertThat(CLUSTER.records().deviceSockets("X", "d1"), is(Set.of(x.socketId())));
+        assertThat(CLUSTER.records().userSockets("X:device:d1"), is(Set.of(other.socketId())));
+        assertThat(CLUSTER.redis().client().smembers("ws:user:X:device:d1:connections"), is(Set.of(x.socketId())));
+        assertThat(CLUSTER.redis().scan("ws:user:X%3Adevice%3Ad1:*"), containsInAnyOrder("ws:user:X%3Adevice%3Ad1:connections",
                                                                               "ws:user:X%3Adevice%3Ad1:device:web:connections"));
     }
 }

@@ -14,10 +14,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.gateway.it.support.GatewayCtl;
 import dev.gateway.it.support.GatewayProcess;
 import dev.gateway.it.support.Gateways;
-import dev.gateway.it.support.Poll;
 import dev.gateway.it.support.RedisSentinels;
-import dev.gateway.it.support.Tokens;
 import dev.gateway.it.support.WsClient;
+import dev.gateway.testsupport.Poll;
+import dev.gateway.testsupport.Tokens;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -49,6 +49,7 @@ class SentinelFailoverTest {
     private static final int PER_SENDER_PER_SECOND = 50;
 
     private RedisSentinels redis;
+    // not a GatewayCluster: the nodes reach Redis through a Sentinel set (a master, a replica, sentinels) per test
     @RegisterExtension
     final Gateways gateways = new Gateways(() -> redis.url());
 

@@ -9,14 +9,13 @@ import java.util.function.Predicate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gateway.it.support.GatewayCluster;
 import dev.gateway.it.support.GatewayProcess;
-import dev.gateway.it.support.Gateways;
 import dev.gateway.it.support.RawWebSocket;
-import dev.gateway.it.support.TestRedis;
-import dev.gateway.it.support.Tokens;
 import dev.gateway.it.support.WireFrame;
 import dev.gateway.it.support.WsClient;
 import dev.gateway.protocol.event.Json;
+import dev.gateway.testsupport.Tokens;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -36,16 +35,14 @@ class SplitCharacterTest {
     private static final Duration EVENT = Duration.ofSeconds(5);
 
     @RegisterExtension
-    static final TestRedis REDIS = new TestRedis();
-    @RegisterExtension
-    static final Gateways GATEWAYS = new Gateways(REDIS);
+    static final GatewayCluster CLUSTER = GatewayCluster.onRedis();
 
     @Test
     void aCharacterSplitAcrossFragmentsArrivesIntactAtEveryMemberAndInHistory() {
-        List<GatewayProcess> nodes = Chats.startNodes(GATEWAYS, Map.of(), "split-a", "split-b");
-        Chats.awaitHeartbeats(REDIS, nodes);
-        WsClient bob = GATEWAYS.connect(nodes.get(0), "bob");
-        WsClient carol = GATEWAYS.connect(nodes.get(1), "carol");
+        List<GatewayProcess> nodes = Chats.startNodes(CLUSTER.gateways(), Map.of(), "split-a", "split-b");
+        Chats.awaitHeartbeats(CLUSTER.redis(), nodes);
+        WsClient bob = CLUSTER.connect(nodes.get(0), "bob");
+        WsClient carol = CLUSTER.connect(nodes.get(1), "carol");
         join(bob, CHAT);
         join(carol, CHAT);
 

@@ -3,9 +3,8 @@ package dev.gateway.it.chat;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.gateway.it.support.GatewayCluster;
 import dev.gateway.it.support.GatewayProcess;
-import dev.gateway.it.support.Gateways;
-import dev.gateway.it.support.TestRedis;
 import dev.gateway.it.support.WsClient;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,22 +30,20 @@ class StreamIdValidationTest {
     private static final String LARGEST = "18446744073709551615-18446744073709551615";
 
     @RegisterExtension
-    static final TestRedis REDIS = new TestRedis();
-    @RegisterExtension
-    static final Gateways GATEWAYS = new Gateways(REDIS);
+    static final GatewayCluster CLUSTER = GatewayCluster.nodes("stream-ids");
 
     private static GatewayProcess node;
     private WsClient alice;
     private String stored;
 
     @BeforeAll
-    static void startNode() {
-        node = GATEWAYS.start("stream-ids", Map.of());
+    static void nameNodes() {
+        node = CLUSTER.node("stream-ids");
     }
 
     @BeforeEach
     void joinAndStoreAMessage() {
-        alice = GATEWAYS.connect(node, "alice");
+        alice = CLUSTER.connect(node, "alice");
         join(alice, CHAT);
         stored = sendAccepted(alice, CHAT, "hello", "m-1");
     }

@@ -7,14 +7,14 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.gateway.it.support.GatewayCluster;
 import dev.gateway.it.support.GatewayCtl;
 import dev.gateway.it.support.GatewayProcess;
 import dev.gateway.it.support.GatewayRecords;
-import dev.gateway.it.support.Gateways;
-import dev.gateway.it.support.Poll;
-import dev.gateway.it.support.TestRedis;
-import dev.gateway.it.support.Tokens;
 import dev.gateway.it.support.WsClient;
+import dev.gateway.testsupport.Poll;
+import dev.gateway.testsupport.TestRedis;
+import dev.gateway.testsupport.Tokens;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,13 +39,11 @@ class ColonIdsCommandTest {
     private static final AtomicInteger TESTS = new AtomicInteger();
 
     @RegisterExtension
-    static final TestRedis REDIS = TestRedis.keptBetweenTests();
-    @RegisterExtension
-    static final Gateways GATEWAYS = new Gateways(REDIS);
+    static final GatewayCluster CLUSTER = GatewayCluster.onRedis().redis(TestRedis.keptBetweenTests());
 
     private static GatewayProcess live;
 
-    private final InProcessCtl ctl = new InProcessCtl(Map.of("REDIS_URL", REDIS.url(), "JWT_SECRET", Tokens.SECRET));
+    private final InProcessCtl ctl = new InProcessCtl(Map.of("REDIS_URL", CLUSTER.redis().url(), "JWT_SECRET", Tokens.SECRET));
     private final int test = TESTS.incrementAndGet();
     private final String x = "X" + test;
     private final String xDevice = x + ":device:d1";
@@ -53,12 +51,12 @@ class ColonIdsCommandTest {
 
     @BeforeAll
     static void startTheSurvivor() {
-        live = GATEWAYS.start(LIVE, Map.of("NODE_HEARTBEAT_SECONDS", "30", "NODE_TTL_SECONDS", "90"));
+        live = CLUSTER.start(LIVE, Map.of("NODE_HEARTBEAT_SECONDS", "30", "NODE_TTL_SECONDS", "90"));
     }
 
     @BeforeEach
     void newPopulation() {
-        population = new Population(GATEWAYS, REDIS);
+        population = new Population(CLUSTER.gateways(), CLUSTER.redis());
     }
 
     @Test
@@ -74,8 +72,8 @@ class ColonIdsCommandTest {
         assertThat(result.toString(), result.json().get(0).path("socketId").asText(), is(other.socketId()));
         assertThat(result.toString(), result.json().get(0).path("result").asText(), is("closed"));
         assertThat(other.client().awaitClose().code(), is(4403));
-        Sockets.assertGone(REDIS, other);
-        Sockets.assertPresent(REDIS, xPhone);
+        Sockets.assertGone(CLUSTER.redis(), other);
+        Sockets.assertPresent(CLUSTER.redis(), xPhone);
         assertThat(xPhone.client().ping().path("success").asBoolean(), is(true));
     }
 
@@ -91,8 +89,8 @@ class ColonIdsCommandTest {
         assertThat(result.toString(), result.json().size(), is(1));
         assertThat(result.toString(), result.json().get(0).path("socketId").asText(), is(xPhone.socketId()));
         assertThat(xPhone.client().awaitClose().code(), is(4403));
-        Sockets.assertGone(REDIS, xPhone);
-        Sockets.assertPresent(REDIS, other);
+        Sockets.assertGone(CLUSTER.redis(), xPhone);
+        Sockets.assertPresent(CLUSTER.redis(), other);
         assertThat(other.client().ping().path("success").asBoolean(), is(true));
     }
 
@@ -118,17 +116,17 @@ class ColonIdsCommandTest {
         String chatId = "dm:" + test + ":room";
         String doomedId = "colon-dead-" + test;
         String user = "google-oauth2:" + test;
-        GatewayProcess doomed = GATEWAYS.start(doomedId, Map.of("NODE_TTL_SECONDS", "2"));
+        GatewayProcess doomed = CLUSTER.start(doomedId, Map.of("NODE_TTL_SECONDS", "2"));
         WsClient member = population.connect(live, "member-" + test, "laptop", "Laptop").client();
         WsClient leaving = population.connect(doomed, user, "phone", "Phone").client();
         population.awaitRecorded();
         join(member, chatId);
         join(leaving, chatId);
         member.awaitEvent("chat:user-joined", data -> data.path("userId").asText().equals(user), EVENT);
-        assertThat(REDIS.client().smembers("ws:connection-chats:" + leaving.socketId()), is(Set.of(chatId)));
+        assertThat(CLUSTER.redis().client().smembers("ws:connection-chats:" + leaving.socketId()), is(Set.of(chatId)));
 
         doomed.kill();
-        Poll.eventually("ws:node:" + doomedId + " after kill -9", () -> REDIS.records().exists(GatewayRecords.nodeKey(doomedId)),
+        Poll.eventually("ws:node:" + doomedId + " after kill -9", () -> CLUSTER.records().exists(GatewayRecords.nodeKey(doomedId)),
                         is(false));
         GatewayCtl.Result result = ctl.run("disconnect", "--user", user, "-o", "json");
 
@@ -141,9 +139,9 @@ class ColonIdsCommandTest {
         assertThat(offline.path("userId").asText(), is(user));
         assertThat(offline.path("reason").asText(), is("expired"));
         member.assertNoEvent("chat:user-left", QUIET);
-        assertThat(REDIS.client().exists("ws:connection-chats:" + leaving.socketId()), is(false));
-        assertThat(REDIS.client().hexists("chat:" + GatewayRecords.escaped(chatId) + ":users", user), is(false));
-        assertThat(REDIS.records().keysOfUser(user), is(List.of()));
+        assertThat(CLUSTER.redis().client().exists("ws:connection-chats:" + leaving.socketId()), is(false));
+        assertThat(CLUSTER.redis().client().hexists("chat:" + GatewayRecords.escaped(chatId) + ":users", user), is(false));
+        assertThat(CLUSTER.records().keysOfUser(user), is(List.of()));
     }
 
     private static void join(WsClient client, String chatId) {

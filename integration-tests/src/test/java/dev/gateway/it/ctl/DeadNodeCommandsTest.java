@@ -7,14 +7,14 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.gateway.it.support.GatewayCluster;
 import dev.gateway.it.support.GatewayCtl;
 import dev.gateway.it.support.GatewayProcess;
 import dev.gateway.it.support.GatewayRecords;
-import dev.gateway.it.support.Gateways;
-import dev.gateway.it.support.Poll;
-import dev.gateway.it.support.TestRedis;
-import dev.gateway.it.support.Tokens;
 import dev.gateway.it.support.WsClient;
+import dev.gateway.testsupport.Poll;
+import dev.gateway.testsupport.TestRedis;
+import dev.gateway.testsupport.Tokens;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -48,14 +48,12 @@ class DeadNodeCommandsTest {
     private static final AtomicInteger TESTS = new AtomicInteger();
 
     @RegisterExtension
-    static final TestRedis REDIS = TestRedis.keptBetweenTests();
-    @RegisterExtension
-    static final Gateways GATEWAYS = new Gateways(REDIS);
+    static final GatewayCluster CLUSTER = GatewayCluster.onRedis().redis(TestRedis.keptBetweenTests());
 
     private static GatewayProcess live;
 
-    private final InProcessCtl ctl = new InProcessCtl(Map.of("REDIS_URL", REDIS.url(), "JWT_SECRET", Tokens.SECRET));
-    private final GatewayRecords records = REDIS.records();
+    private final InProcessCtl ctl = new InProcessCtl(Map.of("REDIS_URL", CLUSTER.redis().url(), "JWT_SECRET", Tokens.SECRET));
+    private final GatewayRecords records = CLUSTER.records();
     private final int test = TESTS.incrementAndGet();
     private final String dead = "dn-dead-" + test;
     private final String carolId = "carol-" + test;
@@ -68,13 +66,13 @@ class DeadNodeCommandsTest {
 
     @BeforeAll
     static void startTheSurvivor() {
-        live = GATEWAYS.start(LIVE, Map.of("NODE_HEARTBEAT_SECONDS", "30", "NODE_TTL_SECONDS", "90"));
+        live = CLUSTER.start(LIVE, Map.of("NODE_HEARTBEAT_SECONDS", "30", "NODE_TTL_SECONDS", "90"));
     }
 
     @BeforeEach
     void killANodeWithClientsOnIt() {
-        GatewayProcess doomed = GATEWAYS.start(dead, Map.of("NODE_TTL_SECONDS", "2"));
-        Population population = new Population(GATEWAYS, REDIS);
+        GatewayProcess doomed = CLUSTER.start(dead, Map.of("NODE_TTL_SECONDS", "2"));
+        Population population = new Population(CLUSTER.gateways(), CLUSTER.redis());
         bob = population.connect(live, "bob-" + test, "laptop", "MacBook").client();
         carol = population.connect(doomed, carolId, "tablet", "iPad");
         dave = population.connect(doomed, "dave-" + test, "phone", "Pixel 8");
@@ -122,10 +120,10 @@ class DeadNodeCommandsTest {
         assertThat(result.toString(), row.path("userId").asText(), is(carolId));
         assertThat(result.toString(), row.path("serverId").asText(), is(dead));
         assertThat(result.toString(), row.path("result").asText(), is("cleaned"));
-        Sockets.assertGone(REDIS, carol);
+        Sockets.assertGone(CLUSTER.redis(), carol);
         assertThat(records.keysOfUser(carolId), is(List.of()));
         assertThat(records.onlineUsers(), not(hasItem(carolId)));
-        Sockets.assertPresent(REDIS, dave);
+        Sockets.assertPresent(CLUSTER.redis(), dave);
     }
 
     @Test
@@ -144,7 +142,7 @@ class DeadNodeCommandsTest {
     void cleaningTheKilledNodesLastSocketForgetsTheNode() {
         GatewayCtl.Result first = ctl.run("disconnect", "--user", carolId);
         GatewayCtl.Result second = ctl.run("disconnect", "--user", erinId, "--device", "phone");
-        GatewayCtl.Result last = GatewayCtl.launcher(Map.of("REDIS_URL", REDIS.url())).run("disconnect", "--user", dave.userId());
+        GatewayCtl.Result last = GatewayCtl.launcher(Map.of("REDIS_URL", CLUSTER.redis().url())).run("disconnect", "--user", dave.userId());
 
         assertThat(first.toString(), first.exitCode(), is(0));
         assertThat(second.toString(), second.exitCode(), is(0));
@@ -168,7 +166,7 @@ class DeadNodeCommandsTest {
         WsClient.Close close = erinOnLive.client().awaitClose();
         assertThat(close.code(), is(4403));
         assertThat(close.reason(), is("erin removed"));
-        Sockets.assertGone(REDIS, List.of(erinOnLive, erinOnDead));
+        Sockets.assertGone(CLUSTER.redis(), List.of(erinOnLive, erinOnDead));
         assertThat(bob.awaitEvent("presence:offline", EVENT).path("userId").asText(), is(erinId));
         bob.assertNoEvent("presence:offline", QUIET);
     }

@@ -10,12 +10,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.gateway.it.support.GatewayCluster;
 import dev.gateway.it.support.GatewayCtl;
 import dev.gateway.it.support.GatewayProcess;
-import dev.gateway.it.support.Gateways;
-import dev.gateway.it.support.TestRedis;
-import dev.gateway.it.support.Tokens;
 import dev.gateway.it.support.WsClient;
+import dev.gateway.testsupport.TestRedis;
+import dev.gateway.testsupport.Tokens;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,14 +45,12 @@ class DisconnectCommandTest {
     private static final AtomicInteger TESTS = new AtomicInteger();
 
     @RegisterExtension
-    static final TestRedis REDIS = TestRedis.keptBetweenTests();
-    @RegisterExtension
-    static final Gateways GATEWAYS = new Gateways(REDIS);
+    static final GatewayCluster CLUSTER = GatewayCluster.onRedis().redis(TestRedis.keptBetweenTests());
 
     private static GatewayProcess nodeA;
     private static GatewayProcess nodeB;
 
-    private final InProcessCtl ctl = new InProcessCtl(Map.of("REDIS_URL", REDIS.url(), "JWT_SECRET", Tokens.SECRET));
+    private final InProcessCtl ctl = new InProcessCtl(Map.of("REDIS_URL", CLUSTER.redis().url(), "JWT_SECRET", Tokens.SECRET));
     private Population population;
     // Redis is kept between tests (see TestRedis.keptBetweenTests), so each test has users of its own.
     private final int test = TESTS.incrementAndGet();
@@ -62,14 +60,14 @@ class DisconnectCommandTest {
 
     @BeforeAll
     static void startNodes() {
-        List<GatewayProcess> nodes = Nodes.startConcurrently(GATEWAYS, Map.of(), NODE_A, NODE_B);
+        List<GatewayProcess> nodes = Nodes.startConcurrently(CLUSTER.gateways(), Map.of(), NODE_A, NODE_B);
         nodeA = nodes.get(0);
         nodeB = nodes.get(1);
     }
 
     @BeforeEach
     void newPopulation() {
-        population = new Population(GATEWAYS, REDIS);
+        population = new Population(CLUSTER.gateways(), CLUSTER.redis());
     }
 
     // ---------------------------------------------------------------- one socket
@@ -115,8 +113,8 @@ class DisconnectCommandTest {
         GatewayCtl.Result result = ctl.run("disconnect", "--socket", web.socketId());
 
         assertThat(result.toString(), result.exitCode(), is(0));
-        Sockets.assertGone(REDIS, web);
-        Sockets.assertPresent(REDIS, phone);
+        Sockets.assertGone(CLUSTER.redis(), web);
+        Sockets.assertPresent(CLUSTER.redis(), phone);
         assertThat(phone.client().isClosed(), is(false));
     }
 
@@ -138,10 +136,10 @@ class DisconnectCommandTest {
             assertThat(socket.client() + " on " + socket.nodeId(), close.code(), is(DISCONNECTED_BY_OPERATOR));
             assertThat(socket.client() + " on " + socket.nodeId(), close.reason(), is("account suspended"));
         }
-        Sockets.assertGone(REDIS, sockets);
-        Sockets.assertPresent(REDIS, bystander);
-        assertThat(REDIS.records().onlineUsers(), not(hasItem(alice)));
-        assertThat(REDIS.records().onlineUsers(), hasItem(bob));
+        Sockets.assertGone(CLUSTER.redis(), sockets);
+        Sockets.assertPresent(CLUSTER.redis(), bystander);
+        assertThat(CLUSTER.records().onlineUsers(), not(hasItem(alice)));
+        assertThat(CLUSTER.records().onlineUsers(), hasItem(bob));
     }
 
     @Test
@@ -201,7 +199,7 @@ class DisconnectCommandTest {
             assertThat(web.client() + " on " + web.nodeId(), close.code(), is(DISCONNECTED_BY_OPERATOR));
             assertThat(web.client() + " on " + web.nodeId(), close.reason(), is("web revoked"));
         }
-        Sockets.assertGone(REDIS, List.of(webA, webB));
+        Sockets.assertGone(CLUSTER.redis(), List.of(webA, webB));
     }
 
     @Test
@@ -217,8 +215,8 @@ class DisconnectCommandTest {
         assertThat(result.toString(), result.exitCode(), is(0));
         assertThat(phone.client().ping().path("success").asBoolean(), is(true));
         assertThat(phone.client().isClosed(), is(false));
-        Sockets.assertPresent(REDIS, phone);
-        assertThat(REDIS.records().onlineUsers(), hasItem(alice));
+        Sockets.assertPresent(CLUSTER.redis(), phone);
+        assertThat(CLUSTER.records().onlineUsers(), hasItem(alice));
         watcher.assertNoEvent("presence:offline", QUIET);
     }
 
@@ -228,7 +226,7 @@ class DisconnectCommandTest {
         Population.Socket laptop = population.connect(nodeA, zoe, "laptop", "MacBook");
         population.awaitRecorded();
 
-        GatewayCtl.Result result = GatewayCtl.launcher(Map.of("REDIS_URL", REDIS.url()))
+        GatewayCtl.Result result = GatewayCtl.launcher(Map.of("REDIS_URL", CLUSTER.redis().url()))
                 .run("disconnect", "--user", zoe, "--device", "phone", "--reason", "demo: phone revoked");
 
         assertThat(result.toString(), result.exitCode(), is(0));
@@ -254,7 +252,7 @@ class DisconnectCommandTest {
         assertThat(result.toString(), result.exitCode(), is(1));
         assertThat(result.toString(), result.json().isArray(), is(true));
         assertThat(result.toString(), result.json().size(), is(0));
-        Sockets.assertPresent(REDIS, web);
+        Sockets.assertPresent(CLUSTER.redis(), web);
     }
 
     @Test
@@ -266,7 +264,7 @@ class DisconnectCommandTest {
 
         assertThat(result.toString(), result.exitCode(), is(1));
         assertThat(result.toString(), Table.parse(result.stdout()).rows(), is(empty()));
-        Sockets.assertPresent(REDIS, web);
+        Sockets.assertPresent(CLUSTER.redis(), web);
     }
 
     @Test
@@ -278,7 +276,7 @@ class DisconnectCommandTest {
 
         assertThat(result.toString(), result.exitCode(), is(1));
         assertThat(result.toString(), result.json().size(), is(0));
-        Sockets.assertPresent(REDIS, web);
+        Sockets.assertPresent(CLUSTER.redis(), web);
         assertThat(web.client().isClosed(), is(false));
     }
 
@@ -292,7 +290,7 @@ class DisconnectCommandTest {
         assertThat(result.toString(), result.exitCode(), is(2));
         assertThat(result.toString(), result.stdout(), is(""));
         assertThat(result.toString(), result.stderrLines().size(), is(1));
-        Sockets.assertPresent(REDIS, web);
+        Sockets.assertPresent(CLUSTER.redis(), web);
         assertThat(web.client().isClosed(), is(false));
     }
 
@@ -320,7 +318,7 @@ class DisconnectCommandTest {
     void aNodeKilledBeforeItsRecordLapsedIsNamedOnStderrAndItsSocketReportedAsTimeout() {
         String nodeId = "dc-killed-" + test;
         // Its record lives 60 s: within the test the node is dead, but looks alive.
-        GatewayProcess killed = GATEWAYS.start(nodeId, Map.of("NODE_TTL_SECONDS", "60"));
+        GatewayProcess killed = CLUSTER.start(nodeId, Map.of("NODE_TTL_SECONDS", "60"));
         Population.Socket phone = population.connect(killed, alice, "phone", "Pixel 8");
         population.awaitRecorded();
         killed.kill();
@@ -331,7 +329,7 @@ class DisconnectCommandTest {
         assertThat(results(result.json()), is(Map.of(phone.socketId(), "timeout")));
         assertThat(result.toString(), result.stderrLines().size(), is(1));
         assertThat(result.toString(), result.stderr(), containsString(nodeId));
-        Sockets.assertPresent(REDIS, phone);
+        Sockets.assertPresent(CLUSTER.redis(), phone);
     }
 
     /** Socket id to result, from {@code disconnect -o json}. */

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.gateway.it.support.GatewayCtl;
-import dev.gateway.it.support.TestRedis;
+import dev.gateway.testsupport.TestRedis;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -31,6 +31,7 @@ class ExitCodesTest {
     /** Parsing fails before any Redis is asked; a port where nothing listens turns a parse that wrongly passed into 3. */
     private static final String NOTHING_LISTENS = "redis://127.0.0.1:" + closedPort();
 
+    // a TestRedis alone: these tests run gatewayctl against Redis and start no gateway
     @RegisterExtension
     static final TestRedis REDIS_WITH_PASSWORD = new TestRedis(PASSWORD);
 

@@ -11,13 +11,13 @@ import java.util.Set;
 import java.util.TreeSet;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.gateway.it.support.GatewayCluster;
 import dev.gateway.it.support.GatewayCtl;
 import dev.gateway.it.support.GatewayProcess;
-import dev.gateway.it.support.Gateways;
-import dev.gateway.it.support.Poll;
-import dev.gateway.it.support.TestRedis;
-import dev.gateway.it.support.Tokens;
 import dev.gateway.it.support.WsClient;
+import dev.gateway.testsupport.Poll;
+import dev.gateway.testsupport.TestRedis;
+import dev.gateway.testsupport.Tokens;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -53,22 +53,20 @@ class ListingCommandsTest {
     private static final Duration PING_EVERY = Duration.ofSeconds(5);
 
     @RegisterExtension
-    static final TestRedis REDIS = TestRedis.keptBetweenTests();
-    @RegisterExtension
-    static final Gateways GATEWAYS = new Gateways(REDIS);
+    static final GatewayCluster CLUSTER = GatewayCluster.onRedis().redis(TestRedis.keptBetweenTests());
 
     private static GatewayProcess nodeA;
     private static GatewayProcess nodeB;
     private static Population population;
 
-    private final InProcessCtl ctl = new InProcessCtl(Map.of("REDIS_URL", REDIS.url(), "JWT_SECRET", Tokens.SECRET));
+    private final InProcessCtl ctl = new InProcessCtl(Map.of("REDIS_URL", CLUSTER.redis().url(), "JWT_SECRET", Tokens.SECRET));
 
     @BeforeAll
     static void connectClientsToTwoNodes() {
-        List<GatewayProcess> nodes = Nodes.startConcurrently(GATEWAYS, Map.of(), NODE_A, NODE_B);
+        List<GatewayProcess> nodes = Nodes.startConcurrently(CLUSTER.gateways(), Map.of(), NODE_A, NODE_B);
         nodeA = nodes.get(0);
         nodeB = nodes.get(1);
-        population = new Population(GATEWAYS, REDIS);
+        population = new Population(CLUSTER.gateways(), CLUSTER.redis());
         population.connect(nodeA, "alice", "web", "Firefox");
         population.connect(nodeA, "bob", "laptop", "MacBook");
         population.connect(nodeB, "alice", "phone", "Pixel 8");
@@ -159,8 +157,8 @@ class ListingCommandsTest {
     void outputAndRedisOptionsWorkBeforeTheCommandNameAsAfterIt() {
         InProcessCtl noRedisUrl = new InProcessCtl(Map.of("JWT_SECRET", Tokens.SECRET));
 
-        GatewayCtl.Result before = noRedisUrl.run("--redis", REDIS.url(), "-o", "json", "connections", "--user", "bob");
-        GatewayCtl.Result after = noRedisUrl.run("connections", "--user", "bob", "-o", "json", "--redis", REDIS.url());
+        GatewayCtl.Result before = noRedisUrl.run("--redis", CLUSTER.redis().url(), "-o", "json", "connections", "--user", "bob");
+        GatewayCtl.Result after = noRedisUrl.run("connections", "--user", "bob", "-o", "json", "--redis", CLUSTER.redis().url());
 
         assertThat(before.toString(), before.exitCode(), is(0));
         assertThat(after.toString(), after.exitCode(), is(0));
@@ -256,11 +254,11 @@ class ListingCommandsTest {
 
     @Test
     void onlineCountFollowsAUserComingAndGoing() {
-        WsClient walt = GATEWAYS.connect(nodeB, "walt");
-        Poll.eventually("online users", () -> REDIS.records().onlineUsers(), hasItem("walt"));
+        WsClient walt = CLUSTER.connect(nodeB, "walt");
+        Poll.eventually("online users", () -> CLUSTER.records().onlineUsers(), hasItem("walt"));
         GatewayCtl.Result withWalt = ctl.run("online", "--count");
         walt.closeNormally();
-        Poll.eventually("online users", () -> REDIS.records().onlineUsers(), not(hasItem("walt")));
+        Poll.eventually("online users", () -> CLUSTER.records().onlineUsers(), not(hasItem("walt")));
         GatewayCtl.Result withoutWalt = ctl.run("online", "--count");
 
         assertThat(withWalt.toString(), withWalt.stdout(), is("4\n"));
@@ -432,7 +430,7 @@ class ListingCommandsTest {
     // ---------------------------------------------------------------- helpers
 
     private static GatewayCtl launcher() {
-        return GatewayCtl.launcher(Map.of("REDIS_URL", REDIS.url(), "JWT_SECRET", Tokens.SECRET));
+        return GatewayCtl.launcher(Map.of("REDIS_URL", CLUSTER.redis().url(), "JWT_SECRET", Tokens.SECRET));
     }
 
     private static void assertConnectionRecord(JsonNode record, Population.Socket socket) {

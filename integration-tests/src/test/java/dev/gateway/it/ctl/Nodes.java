@@ -8,9 +8,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 import dev.gateway.it.support.GatewayProcess;
+import dev.gateway.it.support.GatewayRecords;
 import dev.gateway.it.support.Gateways;
-import dev.gateway.it.support.Poll;
-import dev.gateway.it.support.TestRedis;
+import dev.gateway.testsupport.Poll;
+import dev.gateway.testsupport.TestRedis;
 
 import static org.hamcrest.Matchers.is;
 
@@ -46,7 +47,7 @@ final class Nodes {
     static void awaitHeartbeats(TestRedis redis, List<GatewayProcess> nodes) {
         for (GatewayProcess node : nodes) {
             Poll.eventually(node.nodeId() + "'s ws:node record after the flush",
-                            () -> redis.records().node(node.nodeId()).isPresent(), is(true));
+                            () -> GatewayRecords.of(redis).node(node.nodeId()).isPresent(), is(true));
         }
     }
 }

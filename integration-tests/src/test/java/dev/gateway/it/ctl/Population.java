@@ -8,11 +8,12 @@ import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 import dev.gateway.it.support.GatewayProcess;
+import dev.gateway.it.support.GatewayRecords;
 import dev.gateway.it.support.Gateways;
-import dev.gateway.it.support.Poll;
-import dev.gateway.it.support.TestRedis;
-import dev.gateway.it.support.Tokens;
 import dev.gateway.it.support.WsClient;
+import dev.gateway.testsupport.Poll;
+import dev.gateway.testsupport.TestRedis;
+import dev.gateway.testsupport.Tokens;
 
 import static org.hamcrest.Matchers.hasItems;
 
@@ -62,7 +63,7 @@ final class Population {
     /** Waits (at most 10 s) until Redis holds a connection record for every socket connected so far. */
     Population awaitRecorded() {
         Set<String> ids = socketIds(socket -> true);
-        Poll.eventually("connection records of " + ids, () -> redis.records().connectionIds(),
+        Poll.eventually("connection records of " + ids, () -> GatewayRecords.of(redis).connectionIds(),
                         hasItems(ids.toArray(String[]::new)));
         return this;
     }

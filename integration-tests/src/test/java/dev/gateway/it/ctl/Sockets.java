@@ -3,7 +3,7 @@ package dev.gateway.it.ctl;
 import java.util.List;
 
 import dev.gateway.it.support.GatewayRecords;
-import dev.gateway.it.support.TestRedis;
+import dev.gateway.testsupport.TestRedis;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.hasItem;
@@ -18,7 +18,7 @@ final class Sockets {
 
     /** Not a trace of the socket is left: its connection record, and its id in every set and hash that names it. */
     static void assertGone(TestRedis redis, Population.Socket socket) {
-        GatewayRecords records = redis.records();
+        GatewayRecords records = GatewayRecords.of(redis);
         String id = socket.socketId();
         String what = socket.userId() + "@" + socket.deviceId() + " " + id;
         assertThat(what + ": ws:connection", records.connection(id).isPresent(), is(false));
@@ -34,7 +34,7 @@ final class Sockets {
 
     /** The socket is registered everywhere the contract puts it. */
     static void assertPresent(TestRedis redis, Population.Socket socket) {
-        GatewayRecords records = redis.records();
+        GatewayRecords records = GatewayRecords.of(redis);
         String id = socket.socketId();
         String what = socket.userId() + "@" + socket.deviceId() + " " + id;
         assertThat(what + ": ws:connection", records.connection(id).isPresent(), is(true));

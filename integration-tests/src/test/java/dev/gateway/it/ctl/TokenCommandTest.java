@@ -8,14 +8,14 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.gateway.it.support.GatewayCluster;
 import dev.gateway.it.support.GatewayCtl;
 import dev.gateway.it.support.GatewayProcess;
-import dev.gateway.it.support.Gateways;
-import dev.gateway.it.support.Poll;
-import dev.gateway.it.support.TestRedis;
-import dev.gateway.it.support.Tokens;
 import dev.gateway.it.support.WsClient;
 import dev.gateway.protocol.event.Json;
+import dev.gateway.testsupport.Poll;
+import dev.gateway.testsupport.TestRedis;
+import dev.gateway.testsupport.Tokens;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -38,9 +38,7 @@ class TokenCommandTest {
     private static final String JWT = "[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+";
 
     @RegisterExtension
-    static final TestRedis REDIS = TestRedis.keptBetweenTests();
-    @RegisterExtension
-    static final Gateways GATEWAYS = new Gateways(REDIS);
+    static final GatewayCluster CLUSTER = GatewayCluster.onRedis().redis(TestRedis.keptBetweenTests());
 
     private static GatewayProcess secretNode;
     private static GatewayProcess devNode;
@@ -52,7 +50,7 @@ class TokenCommandTest {
     static void startNodes() {
         Map<String, String> devMode = new HashMap<>(Map.of("GATEWAY_DEV_MODE", "true"));
         devMode.put("JWT_SECRET", null);
-        List<GatewayProcess> nodes = Nodes.startConcurrently(GATEWAYS, List.of(Map.entry(SECRET_NODE, Map.of()),
+        List<GatewayProcess> nodes = Nodes.startConcurrently(CLUSTER.gateways(), List.of(Map.entry(SECRET_NODE, Map.of()),
                                                                                Map.entry(DEV_NODE, devMode)));
         secretNode = nodes.get(0);
         devNode = nodes.get(1);
@@ -64,7 +62,7 @@ class TokenCommandTest {
 
         assertThat(result.toString(), result.exitCode(), is(0));
         assertThat(result.toString(), result.stdout(), matchesPattern(JWT + "\n"));
-        WsClient tina = GATEWAYS.connect(WsClient.to(secretNode).bearer(result.stdout().strip()).name("tina"));
+        WsClient tina = CLUSTER.connect(WsClient.to(secretNode).bearer(result.stdout().strip()).name("tina"));
         assertThat(tina.connected().path("userId").asText(), is("tina"));
     }
 
@@ -75,9 +73,9 @@ class TokenCommandTest {
 
         assertThat(result.toString(), result.exitCode(), is(0));
         String token = result.json().path("token").asText();
-        WsClient tina = GATEWAYS.connect(WsClient.to(secretNode).accessToken(token).name("tina@phone"));
+        WsClient tina = CLUSTER.connect(WsClient.to(secretNode).accessToken(token).name("tina@phone"));
         JsonNode record = Poll.eventually("tina's connection record",
-                                          () -> REDIS.records().connection(tina.socketId()).orElse(null),
+                                          () -> CLUSTER.records().connection(tina.socketId()).orElse(null),
                                           notNullValue());
         assertThat(record.toString(), record.path("userId").asText(), is("tina"));
         assertThat(record.toString(), record.path("deviceId").asText(), is("phone"));
@@ -100,7 +98,7 @@ class TokenCommandTest {
 
         assertThat(result.toString(), result.exitCode(), is(0));
         assertThat(result.toString(), result.stderr(), is(""));
-        WsClient tina = GATEWAYS.connect(WsClient.to(secretNode).bearer(result.stdout().strip()).name("tina"));
+        WsClient tina = CLUSTER.connect(WsClient.to(secretNode).bearer(result.stdout().strip()).name("tina"));
         assertThat(tina.connected().path("userId").asText(), is("tina"));
     }
 
@@ -109,7 +107,7 @@ class TokenCommandTest {
         GatewayCtl.Result result = withoutSecret.run("token", "--user", "dev");
 
         assertThat(result.toString(), result.exitCode(), is(0));
-        WsClient dev = GATEWAYS.connect(WsClient.to(devNode).bearer(result.stdout().strip()).name("dev"));
+        WsClient dev = CLUSTER.connect(WsClient.to(devNode).bearer(result.stdout().strip()).name("dev"));
         assertThat(dev.connected().path("userId").asText(), is("dev"));
     }
 

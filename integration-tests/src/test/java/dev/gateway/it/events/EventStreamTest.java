@@ -14,12 +14,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gateway.it.support.GatewayCluster;
 import dev.gateway.it.support.GatewayProcess;
 import dev.gateway.it.support.GatewayRecords;
 import dev.gateway.it.support.Gateways;
-import dev.gateway.it.support.Poll;
-import dev.gateway.it.support.TestRedis;
 import dev.gateway.it.support.WsClient;
+import dev.gateway.testsupport.Poll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.RedisClient;
@@ -46,11 +46,9 @@ class EventStreamTest {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     @RegisterExtension
-    static final TestRedis REDIS = new TestRedis();
-    @RegisterExtension
-    final Gateways gateways = new Gateways(REDIS);
+    static final GatewayCluster CLUSTER = GatewayCluster.onRedis();
 
-    private final GatewayRecords records = REDIS.records();
+    private final GatewayRecords records = CLUSTER.records();
 
     /** One entry: its type and its data. */
     record Event(String id, String type, JsonNode data) {
@@ -86,7 +84,7 @@ class EventStreamTest {
     }
 
     private List<String> summaries() {
-        return events(REDIS.client()).stream().map(Event::summary).toList();
+        return events(CLUSTER.redis().client()).stream().map(Event::summary).toList();
     }
 
     private static JsonNode request(WsClient client, String event, Map<String, Object> data) {
@@ -104,12 +102,12 @@ class EventStreamTest {
 
     @Test
     void aScriptedSessionLeavesExactlyItsHappeningsInTheStream() {
-        GatewayProcess nodeA = gateways.start("events-a", Map.of());
-        GatewayProcess nodeB = gateways.start("events-b", Map.of());
+        GatewayProcess nodeA = CLUSTER.start("events-a", Map.of());
+        GatewayProcess nodeB = CLUSTER.start("events-b", Map.of());
 
-        WsClient aliceTab1 = gateways.connect(nodeA, "alice");
-        WsClient aliceTab2 = gateways.connect(nodeB, "alice");
-        WsClient bob = gateways.connect(nodeA, "bob");
+        WsClient aliceTab1 = CLUSTER.connect(nodeA, "alice");
+        WsClient aliceTab2 = CLUSTER.connect(nodeB, "alice");
+        WsClient bob = CLUSTER.connect(nodeA, "bob");
         assertThat(request(aliceTab1, "chat:join", Map.of("chatId", "c1")).path("success").asBoolean(), is(true));
         assertThat(request(bob, "chat:join", Map.of("chatId", "c1")).path("success").asBoolean(), is(true));
         assertThat(request(aliceTab2, "chat:join", Map.of("chatId", "c1")).path("success").asBoolean(), is(true));
@@ -122,7 +120,7 @@ class EventStreamTest {
         assertThat(request(bob, "chat:leave", Map.of("chatId", "c1")).path("success").asBoolean(), is(true));
         closeAndAwaitRemoval(aliceTab1);
         closeAndAwaitRemoval(aliceTab2);
-        WsClient carol = gateways.connect(nodeB, "carol");
+        WsClient carol = CLUSTER.connect(nodeB, "carol");
         nodeB.kill();
         Poll.eventually("carol online after node-b died", () -> records.onlineUsers().contains("carol"), is(false),
                         DEAD_NODE_NOTICED);
@@ -153,13 +151,13 @@ class EventStreamTest {
 
     @Test
     void eachEntryCarriesTheDataOfTheContract() {
-        GatewayProcess node = gateways.start("events-data", Map.of());
-        WsClient alice = gateways.connect(node, "alice", "phone", "Pixel 8");
+        GatewayProcess node = CLUSTER.start("events-data", Map.of());
+        WsClient alice = CLUSTER.connect(node, "alice", "phone", "Pixel 8");
         request(alice, "chat:join", Map.of("chatId", "c1"));
         JsonNode ack = send(alice, "c1", "hi", "m1");
         JsonNode delivered = alice.awaitEvent("chat:message", EVENT);
 
-        List<Event> events = events(REDIS.client());
+        List<Event> events = events(CLUSTER.redis().client());
 
         Event opened = events.get(0);
         assertThat(fields(opened.data()), contains("socketId", "userId", "deviceId", "serverId", "timestamp"));
@@ -182,9 +180,9 @@ class EventStreamTest {
 
     @Test
     void twoWorkersOfAGroupSeeEveryEntryOnceAndACrashedWorkersEntriesAreClaimedAgain() throws Exception {
-        RedisClient redis = REDIS.client();
+        RedisClient redis = CLUSTER.redis().client();
         redis.xgroupCreate(STREAM, "workers", new StreamEntryID(), true); // MKSTREAM, from the start
-        GatewayProcess node = gateways.start("events-workers", Map.of());
+        GatewayProcess node = CLUSTER.start("events-workers", Map.of());
         Map<String, Set<String>> seen = new ConcurrentHashMap<>();
         AtomicBoolean done = new AtomicBoolean();
         ExecutorService threads = Executors.newFixedThreadPool(2);
@@ -208,7 +206,7 @@ class EventStreamTest {
                 return null;
             }));
         }
-        WsClient alice = gateways.connect(node, "alice");
+        WsClient alice = CLUSTER.connect(node, "alice");
         request(alice, "chat:join", Map.of("chatId", "c1"));
         for (int i = 0; i < 30; i++) {
             send(alice, "c1", "message " + i, "m" + i);
@@ -232,7 +230,7 @@ class EventStreamTest {
         assertThat(all.size(), is(2 + 1 + 30 + 3)); // opened, online, joined, 30 messages, closed, left, offline
 
         // a worker that reads and dies before XACK: its entries stay pending and another worker claims them
-        WsClient bob = gateways.connect(node, "bob");
+        WsClient bob = CLUSTER.connect(node, "bob");
         Poll.eventually("bob's entries", () -> events(redis).size(), is(all.size() + 2));
         var crashed = redis.xreadGroup("workers", "worker-crashed", XReadGroupParams.xReadGroupParams().count(10),
                                        Map.of(STREAM, StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY));
@@ -253,22 +251,22 @@ class EventStreamTest {
 
     @Test
     void eventsOffAppendsNothing() {
-        GatewayProcess node = gateways.start("events-off", Gateways.env("EVENTS", "off"));
-        WsClient alice = gateways.connect(node, "alice");
-        WsClient bob = gateways.connect(node, "bob");
+        GatewayProcess node = CLUSTER.start("events-off", Gateways.env("EVENTS", "off"));
+        WsClient alice = CLUSTER.connect(node, "alice");
+        WsClient bob = CLUSTER.connect(node, "bob");
         request(alice, "chat:join", Map.of("chatId", "c1"));
         send(alice, "c1", "hi", "m1");
         request(alice, "chat:leave", Map.of("chatId", "c1"));
         closeAndAwaitRemoval(alice);
         closeAndAwaitRemoval(bob);
 
-        assertThat(REDIS.client().exists(STREAM), is(false));
+        assertThat(CLUSTER.redis().client().exists(STREAM), is(false));
         assertThat(node.output().stream().anyMatch(line -> line.contains("events=off")), is(true));
     }
 
     @Test
     void aBadEventsSettingStopsTheGatewayWithAReason() {
-        GatewayProcess node = gateways.launch("events-bad", Gateways.env("EVENTS_MAXLEN", "lots"));
+        GatewayProcess node = CLUSTER.launch("events-bad", Gateways.env("EVENTS_MAXLEN", "lots"));
 
         assertThat(node.awaitExit() != 0, is(true));
         assertThat(node.output().stream().anyMatch(line -> line.contains("EVENTS_MAXLEN must be a positive integer, got 'lots'")),

@@ -6,9 +6,9 @@ import java.util.Map;
 
 import dev.gateway.it.support.GatewayProcess;
 import dev.gateway.it.support.Gateways;
-import dev.gateway.it.support.Poll;
 import dev.gateway.it.support.RedisProcess;
 import dev.gateway.it.support.WsClient;
+import dev.gateway.testsupport.Poll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -28,6 +28,7 @@ class EventsAcrossRedisRestartTest {
     private RedisProcess redis;
     /** One pooled client for the whole test: its connections are made anew after the restart. */
     private RedisClient client;
+    // not a GatewayCluster: each test chooses its own redis-server (with or without an AOF) and restarts it
     @RegisterExtension
     final Gateways gateways = new Gateways(() -> redis.url());
 

@@ -8,13 +8,12 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.gateway.it.support.GatewayCluster;
 import dev.gateway.it.support.GatewayProcess;
-import dev.gateway.it.support.Gateways;
-import dev.gateway.it.support.Poll;
-import dev.gateway.it.support.TestRedis;
-import dev.gateway.it.support.Tokens;
 import dev.gateway.it.support.WsClient;
 import dev.gateway.protocol.event.Json;
+import dev.gateway.testsupport.Poll;
+import dev.gateway.testsupport.Tokens;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -37,9 +36,7 @@ class SocketIoClientTest {
     private static final Duration QUIET = Duration.ofMillis(500);
 
     @RegisterExtension
-    static final TestRedis REDIS = new TestRedis();
-    @RegisterExtension
-    static final Gateways GATEWAYS = new Gateways(REDIS);
+    static final GatewayCluster CLUSTER = GatewayCluster.onRedis();
 
     private static GatewayProcess node;
     private final List<SioPeer> peers = new ArrayList<>();
@@ -47,7 +44,7 @@ class SocketIoClientTest {
     @BeforeAll
     static void startNode() {
         SioPeer.install();
-        node = GATEWAYS.start(Map.of("SOCKETIO_PING_INTERVAL_MILLIS", "400", "SOCKETIO_PING_TIMEOUT_MILLIS", "400"));
+        node = CLUSTER.start(Map.of("SOCKETIO_PING_INTERVAL_MILLIS", "400", "SOCKETIO_PING_TIMEOUT_MILLIS", "400"));
     }
 
     @AfterEach
@@ -108,7 +105,7 @@ class SocketIoClientTest {
     @Test
     void chatJoinAndSendWithSocketIoAcksGetTheSameAckDataAsNativeAcks() {
         SioPeer sio = connected("sio-sender");
-        WsClient ws = GATEWAYS.connect(node, "ws-sender");
+        WsClient ws = CLUSTER.connect(node, "ws-sender");
 
         JsonNode sioJoin = sio.request("chat:join", Map.of("chatId", "acks"));
         JsonNode wsJoin = ws.request("chat:join", Map.of("chatId", "acks"));
@@ -139,7 +136,7 @@ class SocketIoClientTest {
     @Test
     void aNativeClientAndASocketIoClientInOneRoomReceiveEachOthersMessages() {
         SioPeer sio = connected("sio-member");
-        WsClient ws = GATEWAYS.connect(node, "ws-member");
+        WsClient ws = CLUSTER.connect(node, "ws-member");
         sio.request("chat:join", Map.of("chatId", "mixed"));
         ws.request("chat:join", Map.of("chatId", "mixed"));
 
@@ -160,14 +157,14 @@ class SocketIoClientTest {
 
     @Test
     void presenceFlowsBetweenNativeAndSocketIoClientsBothWays() {
-        WsClient carol = GATEWAYS.connect(node, "carol");
+        WsClient carol = CLUSTER.connect(node, "carol");
         carol.request("presence:subscribe", Map.of("userIds", List.of("dave")));
         SioPeer dave = connected("dave");
 
         carol.awaitEvent("presence:online", data -> data.path("userId").asText().equals("dave"), SioPeer.TIMEOUT);
         JsonNode subscribed = dave.request("presence:subscribe", Map.of("userIds", List.of("carol", "erin")));
         assertThat(subscribed.path("online").toString(), is("[\"carol\"]"));
-        WsClient erin = GATEWAYS.connect(node, "erin");
+        WsClient erin = CLUSTER.connect(node, "erin");
         dave.awaitEvent("presence:online", data -> data.path("userId").asText().equals("erin"));
         erin.closeNormally();
         JsonNode offline = dave.awaitEvent("presence:offline", data -> data.path("userId").asText().equals("erin"));
@@ -193,7 +190,7 @@ class SocketIoClientTest {
 
     @Test
     void theWirePacketsAreEngineIo4AndSocketIo5() {
-        WsClient raw = GATEWAYS.open(socketIo().name("raw"));
+        WsClient raw = CLUSTER.open(socketIo().name("raw"));
 
         raw.sendRaw("40{\"token\":\"" + Tokens.forUser("grace") + "\"}");
         List<String> texts = awaitTexts(raw, 4);
@@ -209,9 +206,9 @@ class SocketIoClientTest {
 
     @Test
     void aSessionThatDoesNotAnswerPingsIsDroppedAndItsUserGoesOffline() {
-        WsClient watcher = GATEWAYS.connect(node, "watcher");
+        WsClient watcher = CLUSTER.connect(node, "watcher");
         watcher.request("presence:subscribe", Map.of("userIds", List.of("heidi")));
-        WsClient raw = GATEWAYS.open(socketIo().name("silent"));
+        WsClient raw = CLUSTER.open(socketIo().name("silent"));
         raw.sendRaw("40{\"token\":\"" + Tokens.forUser("heidi") + "\"}");
         watcher.awaitEvent("presence:online", data -> data.path("userId").asText().equals("heidi"), SioPeer.TIMEOUT);
 

@@ -4,12 +4,11 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.gateway.it.support.GatewayCluster;
 import dev.gateway.it.support.GatewayCtl;
 import dev.gateway.it.support.GatewayProcess;
-import dev.gateway.it.support.Gateways;
-import dev.gateway.it.support.TestRedis;
-import dev.gateway.it.support.Tokens;
 import dev.gateway.it.support.WsClient;
+import dev.gateway.testsupport.Tokens;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,9 +25,7 @@ import static org.hamcrest.Matchers.is;
  */
 class SocketIoCloseTest {
     @RegisterExtension
-    static final TestRedis REDIS = new TestRedis();
-    @RegisterExtension
-    final Gateways gateways = new Gateways(REDIS);
+    static final GatewayCluster CLUSTER = GatewayCluster.onRedis();
 
     private final List<SioPeer> peers = new java.util.ArrayList<>();
 
@@ -51,13 +48,13 @@ class SocketIoCloseTest {
 
     @Test
     void anOperatorDisconnectIsAnIoServerDisconnectAndTheUserGoesOffline() {
-        GatewayProcess node = gateways.start();
-        WsClient watcher = gateways.connect(node, "watcher");
+        GatewayProcess node = CLUSTER.start();
+        WsClient watcher = CLUSTER.connect(node, "watcher");
         watcher.request("presence:subscribe", Map.of("userIds", List.of("judy")));
         SioPeer judy = connected(node, "judy");
         watcher.awaitEvent("presence:online", data -> data.path("userId").asText().equals("judy"), SioPeer.TIMEOUT);
 
-        GatewayCtl.Result result = GatewayCtl.jar(REDIS).run("disconnect", "--user", "judy", "--reason", "revoked");
+        GatewayCtl.Result result = GatewayCtl.jar(CLUSTER.redis()).run("disconnect", "--user", "judy", "--reason", "revoked");
 
         assertThat(result.exitCode(), is(0));
         JsonNode disconnect = judy.await("disconnect", line -> true);
@@ -69,7 +66,7 @@ class SocketIoCloseTest {
 
     @Test
     void aNodeShuttingDownIsATransportCloseWithCode1001SoTheClientReconnects() {
-        GatewayProcess node = gateways.start();
+        GatewayProcess node = CLUSTER.start();
         SioPeer ken = connected(node, "ken");
         ken.awaitEvent("connected");
 
@@ -82,13 +79,13 @@ class SocketIoCloseTest {
 
     @Test
     void overPollingAnOperatorDisconnectIsAnIoServerDisconnectAndAShutdownATransportClose() {
-        GatewayProcess node = gateways.start();
+        GatewayProcess node = CLUSTER.start();
         SioPeer leo = polling(node, "leo");
         SioPeer mia = polling(node, "mia");
         leo.awaitEvent("connected");
         mia.awaitEvent("connected");
 
-        GatewayCtl.Result result = GatewayCtl.jar(REDIS).run("disconnect", "--user", "leo", "--reason", "revoked");
+        GatewayCtl.Result result = GatewayCtl.jar(CLUSTER.redis()).run("disconnect", "--user", "leo", "--reason", "revoked");
 
         assertThat(result.exitCode(), is(0));
         assertThat(leo.await("disconnect", line -> true).path("reason").asText(), is("io server disconnect"));

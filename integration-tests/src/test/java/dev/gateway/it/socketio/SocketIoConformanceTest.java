@@ -11,10 +11,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.gateway.it.support.GatewayCluster;
 import dev.gateway.it.support.GatewayProcess;
-import dev.gateway.it.support.Gateways;
-import dev.gateway.it.support.TestRedis;
-import dev.gateway.it.support.Tokens;
+import dev.gateway.testsupport.Tokens;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -34,16 +33,14 @@ class SocketIoConformanceTest {
     private static final int MAX_FRAME_BYTES = 4096;
 
     @RegisterExtension
-    static final TestRedis REDIS = new TestRedis();
-    @RegisterExtension
-    static final Gateways GATEWAYS = new Gateways(REDIS);
+    static final GatewayCluster CLUSTER = GatewayCluster.onRedis();
 
     private static GatewayProcess node;
     private final RawEngineIo wire = new RawEngineIo(node, Tokens.forUser("conformance"));
 
     @BeforeAll
     static void startNode() {
-        node = GATEWAYS.start(Map.of("SOCKETIO_PING_INTERVAL_MILLIS", "500", "SOCKETIO_PING_TIMEOUT_MILLIS", "1000",
+        node = CLUSTER.start(Map.of("SOCKETIO_PING_INTERVAL_MILLIS", "500", "SOCKETIO_PING_TIMEOUT_MILLIS", "1000",
                                      "SOCKETIO_CONNECT_TIMEOUT_MILLIS", "2000",
                                      "MAX_FRAME_BYTES", Integer.toString(MAX_FRAME_BYTES)));
     }

@@ -6,10 +6,9 @@ import java.net.http.HttpResponse;
 import java.util.Map;
 import java.util.Optional;
 
+import dev.gateway.it.support.GatewayCluster;
 import dev.gateway.it.support.GatewayProcess;
-import dev.gateway.it.support.Gateways;
-import dev.gateway.it.support.TestRedis;
-import dev.gateway.it.support.Tokens;
+import dev.gateway.testsupport.Tokens;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -30,17 +29,15 @@ class SocketIoCorsTest {
     private static final String OTHER = "http://evil.example.test";
 
     @RegisterExtension
-    static final TestRedis REDIS = new TestRedis();
-    @RegisterExtension
-    static final Gateways GATEWAYS = new Gateways(REDIS);
+    static final GatewayCluster CLUSTER = GatewayCluster.onRedis();
 
     private static GatewayProcess guarded;
     private static GatewayProcess open;
 
     @BeforeAll
     static void startNodes() {
-        guarded = GATEWAYS.start(Map.of("FRONTEND_URL", "http://other.example.test," + FRONT_END));
-        open = GATEWAYS.start(Map.of());
+        guarded = CLUSTER.start(Map.of("FRONTEND_URL", "http://other.example.test," + FRONT_END));
+        open = CLUSTER.start(Map.of());
     }
 
     private static URI handshake(GatewayProcess node) {

@@ -12,13 +12,12 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.gateway.it.support.GatewayCluster;
 import dev.gateway.it.support.GatewayProcess;
-import dev.gateway.it.support.Gateways;
-import dev.gateway.it.support.Poll;
-import dev.gateway.it.support.TestRedis;
-import dev.gateway.it.support.Tokens;
 import dev.gateway.it.support.WsClient;
 import dev.gateway.protocol.event.Json;
+import dev.gateway.testsupport.Poll;
+import dev.gateway.testsupport.Tokens;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -42,9 +41,7 @@ class SocketIoPollingTest {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     @RegisterExtension
-    static final TestRedis REDIS = new TestRedis();
-    @RegisterExtension
-    static final Gateways GATEWAYS = new Gateways(REDIS);
+    static final GatewayCluster CLUSTER = GatewayCluster.onRedis();
 
     private static GatewayProcess node;
     private final List<SioPeer> peers = new ArrayList<>();
@@ -53,7 +50,7 @@ class SocketIoPollingTest {
     @BeforeAll
     static void startNode() {
         SioPeer.install();
-        node = GATEWAYS.start(Map.of("SOCKETIO_PING_INTERVAL_MILLIS", "500", "SOCKETIO_PING_TIMEOUT_MILLIS", "500"));
+        node = CLUSTER.start(Map.of("SOCKETIO_PING_INTERVAL_MILLIS", "500", "SOCKETIO_PING_TIMEOUT_MILLIS", "500"));
     }
 
     @AfterEach
@@ -110,7 +107,7 @@ class SocketIoPollingTest {
     void afterTheUpgradeAcksWorkAndRoomMessagesFlowBothWaysWithANativeClient() {
         SioPeer sio = withDefaults("poll-member");
         sio.await("upgrade", line -> true);
-        WsClient ws = GATEWAYS.connect(node, "poll-native");
+        WsClient ws = CLUSTER.connect(node, "poll-native");
 
         assertThat(sio.request("chat:join", Map.of("chatId", "poll-room")).path("success").asBoolean(), is(true));
         ws.request("chat:join", Map.of("chatId", "poll-room"));
@@ -131,7 +128,7 @@ class SocketIoPollingTest {
         SioPeer sio = pollingOnly("poller");
         sio.awaitEvent("connected");
         sio.awaitEvent("presence:bulk-online");
-        WsClient ws = GATEWAYS.connect(node, "poller-native");
+        WsClient ws = CLUSTER.connect(node, "poller-native");
 
         assertThat(sio.request("chat:join", Map.of("chatId", "polling-room")).path("success").asBoolean(), is(true));
         ws.request("chat:join", Map.of("chatId", "polling-room"));
@@ -177,10 +174,10 @@ class SocketIoPollingTest {
         assertThat(packets.get(1), startsWith("42[\"connected\""));
         post(sid, "420[\"chat:join\",{\"chatId\":\"upgrade-order\"}]");
         pollUntil(sid, "430[{\"success\":true");
-        WsClient ws = GATEWAYS.connect(node, "upgrade-sender");
+        WsClient ws = CLUSTER.connect(node, "upgrade-sender");
         ws.request("chat:join", Map.of("chatId", "upgrade-order"));
 
-        WsClient upgrade = GATEWAYS.open(WsClient.to(URI.create("ws://127.0.0.1:" + node.port() + "/socket.io/"))
+        WsClient upgrade = CLUSTER.open(WsClient.to(URI.create("ws://127.0.0.1:" + node.port() + "/socket.io/"))
                                                  .query("EIO", "4").query("transport", "websocket").query("sid", sid)
                                                  .name("upgrade"));
         upgrade.sendRaw("2probe");
@@ -202,7 +199,7 @@ class SocketIoPollingTest {
 
     @Test
     void aPollingSessionNobodyPollsExpiresAndItsUserGoesOffline() {
-        WsClient watcher = GATEWAYS.connect(node, "poll-watcher");
+        WsClient watcher = CLUSTER.connect(node, "poll-watcher");
         watcher.request("presence:subscribe", Map.of("userIds", List.of("vanishing")));
         String sid = handshake();
         post(sid, "40{\"token\":\"" + Tokens.forUser("vanishing") + "\"}");
@@ -218,14 +215,14 @@ class SocketIoPollingTest {
 
     @Test
     void aPollingSessionWhoseBufferOverflowsIsClosedAsASlowConsumer() {
-        polled = GATEWAYS.start(Map.of("OUTBOUND_QUEUE_FRAMES", "8", "SOCKETIO_PING_INTERVAL_MILLIS", "3000",
+        polled = CLUSTER.start(Map.of("OUTBOUND_QUEUE_FRAMES", "8", "SOCKETIO_PING_INTERVAL_MILLIS", "3000",
                                        "SOCKETIO_PING_TIMEOUT_MILLIS", "3000"));
         String sid = handshake();
         post(sid, "40{\"token\":\"" + Tokens.forUser("slow-poller") + "\"}");
         pollUntil(sid, "42[\"presence:bulk-online\"");
         post(sid, "420[\"chat:join\",{\"chatId\":\"flood\"}]");
         pollUntil(sid, "430[{\"success\":true");
-        WsClient ws = GATEWAYS.connect(polled, "flooder");
+        WsClient ws = CLUSTER.connect(polled, "flooder");
         ws.request("chat:join", Map.of("chatId", "flood"));
 
         for (int i = 0; i < 20; i++) { // no GET meanwhile: more than the 8 packets a session may hold

@@ -13,6 +13,7 @@ import java.util.Optional;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gateway.protocol.event.Json;
+import dev.gateway.testsupport.Poll;
 
 /**
  * One tab of a {@link BrowserContext}, driven over its own DevTools session: load a page, run JavaScript in it, wait

@@ -3,7 +3,6 @@ package dev.gateway.it.support;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,6 +14,8 @@ import java.util.concurrent.TimeUnit;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gateway.protocol.event.Json;
+import dev.gateway.testsupport.TestRedis;
+import dev.gateway.testsupport.Tokens;
 
 /**
  * Runs {@code gatewayctl} as an operator would: its own process ({@code java -jar gatewayctl.jar}, or the

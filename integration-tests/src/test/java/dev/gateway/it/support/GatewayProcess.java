@@ -24,6 +24,8 @@ import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.gateway.testsupport.Poll;
+
 /**
  * One gateway node as its own OS process ({@code java -jar gateway-server.jar}), configured through environment
  * variables only, as an operator would run it.

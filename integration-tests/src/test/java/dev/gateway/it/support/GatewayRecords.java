@@ -11,6 +11,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gateway.protocol.event.Json;
+import dev.gateway.testsupport.TestRedis;
 import redis.clients.jedis.Protocol;
 import redis.clients.jedis.RedisClient;
 
@@ -24,8 +25,13 @@ public final class GatewayRecords {
 
     private final TestRedis redis;
 
-    GatewayRecords(TestRedis redis) {
+    private GatewayRecords(TestRedis redis) {
         this.redis = redis;
+    }
+
+    /** Readers of the gateway's Redis layout (PROTOCOL section 6) in this Redis. */
+    public static GatewayRecords of(TestRedis redis) {
+        return new GatewayRecords(redis);
     }
 
     private RedisClient client() {

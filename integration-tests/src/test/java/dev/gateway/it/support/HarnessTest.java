@@ -3,6 +3,10 @@ package dev.gateway.it.support;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
+import dev.gateway.testsupport.Poll;
+import dev.gateway.testsupport.TestRedis;
+import dev.gateway.testsupport.Tokens;
+
 import io.helidon.security.jwt.SignedJwt;
 import io.helidon.security.jwt.jwk.Jwk;
 import io.helidon.security.jwt.jwk.JwkKeys;

@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
+import dev.gateway.testsupport.Poll;
+
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 

@@ -36,6 +36,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gateway.protocol.event.Json;
+import dev.gateway.testsupport.Poll;
 
 /**
  * A native-protocol client (PROTOCOL sections 2 to 4) on the JDK's {@link WebSocket}.

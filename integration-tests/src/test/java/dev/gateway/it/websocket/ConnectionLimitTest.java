@@ -7,12 +7,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import dev.gateway.it.support.GatewayCluster;
 import dev.gateway.it.support.GatewayProcess;
-import dev.gateway.it.support.Gateways;
-import dev.gateway.it.support.Poll;
 import dev.gateway.it.support.RawWebSocket;
-import dev.gateway.it.support.TestRedis;
 import dev.gateway.it.support.WsClient;
+import dev.gateway.testsupport.Poll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -35,18 +34,16 @@ class ConnectionLimitTest {
     private static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(2);
 
     @RegisterExtension
-    static final TestRedis REDIS = new TestRedis();
-    @RegisterExtension
-    static final Gateways GATEWAYS = new Gateways(REDIS);
+    static final GatewayCluster CLUSTER = GatewayCluster.nodes("node-connection-limit").env(Map.of("MAX_CONNECTIONS", String.valueOf(MAX_CONNECTIONS),
+                                                              "HANDSHAKE_TIMEOUT_MILLIS",
+                                                              String.valueOf(HANDSHAKE_TIMEOUT.toMillis())));
 
     private static GatewayProcess node;
     private final List<Socket> halfHandshakes = new ArrayList<>();
 
     @BeforeAll
-    static void startNode() {
-        node = GATEWAYS.start("node-connection-limit", Map.of("MAX_CONNECTIONS", String.valueOf(MAX_CONNECTIONS),
-                                                              "HANDSHAKE_TIMEOUT_MILLIS",
-                                                              String.valueOf(HANDSHAKE_TIMEOUT.toMillis())));
+    static void nameNodes() {
+        node = CLUSTER.node("node-connection-limit");
     }
 
     /** Every test starts with nothing held: the connections of the one before are closed on the node too. */
@@ -73,7 +70,7 @@ class ConnectionLimitTest {
         holdHalfHandshakes(MAX_CONNECTIONS - 4);
         List<WsClient> clients = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
-            clients.add(GATEWAYS.connect(node, "user-" + i)); // connected: the node counts it (and every connection before it)
+            clients.add(CLUSTER.connect(node, "user-" + i)); // connected: the node counts it (and every connection before it)
         }
 
         RawWebSocket.Answer refused = RawWebSocket.request(node, Endpoint.NATIVE.target("late")).answer();
@@ -103,7 +100,7 @@ class ConnectionLimitTest {
     void aNormalClientConnectsWhileHalfHandshakesBelowTheCapAreHeld() {
         holdHalfHandshakes(MAX_CONNECTIONS - 1);
 
-        WsClient client = GATEWAYS.connect(node, "in-time");
+        WsClient client = CLUSTER.connect(node, "in-time");
 
         assertThat(client.ping().path("success").asBoolean(), is(true));
     }
@@ -121,7 +118,7 @@ class ConnectionLimitTest {
     /** A client connected now, or null while the node refuses (503). */
     private WsClient connectOrNull() {
         try {
-            return GATEWAYS.connect(node, "patient");
+            return CLUSTER.connect(node, "patient");
         } catch (AssertionError refused) {
             return null;
         }

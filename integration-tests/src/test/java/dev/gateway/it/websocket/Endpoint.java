@@ -1,6 +1,6 @@
 package dev.gateway.it.websocket;
 
-import dev.gateway.it.support.Tokens;
+import dev.gateway.testsupport.Tokens;
 
 /** The two WebSocket endpoints of a node; both run on the same connection layer, so both obey the same framing rules. */
 enum Endpoint {

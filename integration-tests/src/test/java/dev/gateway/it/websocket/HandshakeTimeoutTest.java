@@ -17,12 +17,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import dev.gateway.it.support.GatewayCluster;
 import dev.gateway.it.support.GatewayProcess;
-import dev.gateway.it.support.Gateways;
-import dev.gateway.it.support.Poll;
 import dev.gateway.it.support.RawWebSocket;
-import dev.gateway.it.support.TestRedis;
 import dev.gateway.it.support.WsClient;
+import dev.gateway.testsupport.Poll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -48,17 +47,15 @@ class HandshakeTimeoutTest {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     @RegisterExtension
-    static final TestRedis REDIS = new TestRedis();
-    @RegisterExtension
-    static final Gateways GATEWAYS = new Gateways(REDIS);
+    static final GatewayCluster CLUSTER = GatewayCluster.nodes("node-handshake-timeout").env(Map.of("HANDSHAKE_TIMEOUT_MILLIS", String.valueOf(TIMEOUT.toMillis()),
+                                                               "SOCKETIO_PING_INTERVAL_MILLIS", "3000"));
 
     private static GatewayProcess node;
     private final List<Socket> held = new ArrayList<>();
 
     @BeforeAll
-    static void startNode() {
-        node = GATEWAYS.start("node-handshake-timeout", Map.of("HANDSHAKE_TIMEOUT_MILLIS", String.valueOf(TIMEOUT.toMillis()),
-                                                               "SOCKETIO_PING_INTERVAL_MILLIS", "3000"));
+    static void nameNodes() {
+        node = CLUSTER.node("node-handshake-timeout");
     }
 
     @AfterEach
@@ -80,7 +77,7 @@ class HandshakeTimeoutTest {
             held.add(socket);
         }
 
-        WsClient bob = GATEWAYS.connect(node, "bob");
+        WsClient bob = CLUSTER.connect(node, "bob");
         assertThat(bob.ping().path("success").asBoolean(), is(true));
 
         for (Socket socket : held) {

@@ -8,10 +8,9 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.gateway.it.support.GatewayCluster;
 import dev.gateway.it.support.GatewayProcess;
-import dev.gateway.it.support.Gateways;
 import dev.gateway.it.support.RawWebSocket;
-import dev.gateway.it.support.TestRedis;
 import dev.gateway.it.support.WireFrame;
 import dev.gateway.it.support.WsClient;
 import org.junit.jupiter.api.AfterEach;
@@ -43,15 +42,13 @@ class WebSocketFramingTest {
     private static final Duration EVENT = Duration.ofSeconds(5);
 
     @RegisterExtension
-    static final TestRedis REDIS = new TestRedis();
-    @RegisterExtension
-    static final Gateways GATEWAYS = new Gateways(REDIS);
+    static final GatewayCluster CLUSTER = GatewayCluster.nodes("node-framing").env(Map.of("MAX_FRAME_BYTES", String.valueOf(MAX_FRAME_BYTES)));
 
     private static GatewayProcess node;
 
     @BeforeAll
-    static void startNode() {
-        node = GATEWAYS.start("node-framing", Map.of("MAX_FRAME_BYTES", String.valueOf(MAX_FRAME_BYTES)));
+    static void nameNodes() {
+        node = CLUSTER.node("node-framing");
     }
 
     /** A rule of the RFC, the frames that break it and the close code they get. */
@@ -183,7 +180,7 @@ class WebSocketFramingTest {
 
     @Test
     void aSocketClosedForAViolationEndsLikeADisconnectAndItsUserGoesOffline() {
-        WsClient bob = GATEWAYS.connect(node, "bob");
+        WsClient bob = CLUSTER.connect(node, "bob");
         bob.subscribe("carol");
         try (RawWebSocket carol = RawWebSocket.request(node, Endpoint.NATIVE.target("carol")).open()) {
             carol.nextText();

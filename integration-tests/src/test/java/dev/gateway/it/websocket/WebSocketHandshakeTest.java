@@ -2,14 +2,12 @@ package dev.gateway.it.websocket;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
+import dev.gateway.it.support.GatewayCluster;
 import dev.gateway.it.support.GatewayProcess;
-import dev.gateway.it.support.Gateways;
 import dev.gateway.it.support.RawWebSocket;
-import dev.gateway.it.support.TestRedis;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -28,15 +26,13 @@ import static org.hamcrest.Matchers.is;
  */
 class WebSocketHandshakeTest {
     @RegisterExtension
-    static final TestRedis REDIS = new TestRedis();
-    @RegisterExtension
-    static final Gateways GATEWAYS = new Gateways(REDIS);
+    static final GatewayCluster CLUSTER = GatewayCluster.nodes("node-handshake");
 
     private static GatewayProcess node;
 
     @BeforeAll
-    static void startNode() {
-        node = GATEWAYS.start("node-handshake", Map.of());
+    static void nameNodes() {
+        node = CLUSTER.node("node-handshake");
     }
 
     /** A change to a valid upgrade request, and the status it must get. */

@@ -15,9 +15,10 @@ import java.util.concurrent.TimeUnit;
 
 import dev.gateway.protocol.event.FrameCodec;
 import dev.gateway.protocol.event.Json;
-import dev.gateway.protocol.event.ServerEvent;
 import dev.gateway.protocol.event.ServerEvent.ChatMessage;
+import dev.gateway.protocol.event.ServerEvent;
 import dev.gateway.protocol.store.ChannelRecorder.Message;
+import dev.gateway.testsupport.TestRedis;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.BeforeEach;
@@ -88,7 +89,7 @@ class ChatStoreTest {
 
     @Test
     void aRepeatedClientMsgIdPublishesNothing() throws Exception {
-        try (ChannelRecorder room = REDIS.record(ROOM_C1)) {
+        try (ChannelRecorder room = ChannelRecorder.start(REDIS.port(), ROOM_C1)) {
             send("c1", "alice", "hello", Optional.of("m-1"), "2025-03-01T10:00:00Z");
             assertThat(room.published(), hasSize(1));
 
@@ -138,7 +139,7 @@ class ChatStoreTest {
 
     @Test
     void sendPublishesTheMessageOnTheRoomChannelAsAStoredRoomMessageNamingItsId() throws Exception {
-        try (ChannelRecorder room = REDIS.record(ROOM_C1)) {
+        try (ChannelRecorder room = ChannelRecorder.start(REDIS.port(), ROOM_C1)) {
             ChatStore.Stored stored = send("c1", "alice", "hello", Optional.of("m-1"), "2025-03-01T10:00:00Z");
 
             List<Message> published = room.published();
@@ -157,7 +158,7 @@ class ChatStoreTest {
         int senders = 4;
         int perSender = 25;
         ExecutorService threads = Executors.newFixedThreadPool(senders);
-        try (ChannelRecorder room = REDIS.record(ROOM_C1)) {
+        try (ChannelRecorder room = ChannelRecorder.start(REDIS.port(), ROOM_C1)) {
             CountDownLatch start = new CountDownLatch(1);
             List<Future<?>> sending = new ArrayList<>();
             for (int s = 0; s < senders; s++) {
@@ -226,7 +227,7 @@ class ChatStoreTest {
 
     @Test
     void rejoinAllRecordsTheJoinsSilently() throws Exception {
-        try (ChannelRecorder room = REDIS.record(ROOM_C1)) {
+        try (ChannelRecorder room = ChannelRecorder.start(REDIS.port(), ROOM_C1)) {
             chats.rejoinAll(List.of(new ChatStore.Membership("s1", "c1", "alice"), new ChatStore.Membership("s2", "c1", "alice"),
                                     new ChatStore.Membership("s1", "c1", "alice")));
 
@@ -234,7 +235,7 @@ class ChatStoreTest {
         }
         assertThat(redis.hget("chat:c1:users", "alice"), is("2"));
         assertThat(redis.smembers("ws:connection-chats:s1"), is(java.util.Set.of("c1")));
-        try (ChannelRecorder room = REDIS.record(ROOM_C1)) {
+        try (ChannelRecorder room = ChannelRecorder.start(REDIS.port(), ROOM_C1)) {
             assertThat(chats.join("s3", "c1", "alice", joined("c1", "alice")), is(false));
             assertThat(room.published(), is(empty()));
         }
@@ -242,7 +243,7 @@ class ChatStoreTest {
 
     @Test
     void aUsersFirstSocketJoiningPublishesUserJoined() throws Exception {
-        try (ChannelRecorder room = REDIS.record(ROOM_C1)) {
+        try (ChannelRecorder room = ChannelRecorder.start(REDIS.port(), ROOM_C1)) {
             boolean first = chats.join("s1", "c1", "alice", joined("c1", "alice"));
 
             assertThat(first, is(true));
@@ -253,7 +254,7 @@ class ChatStoreTest {
     @Test
     void aUsersSecondSocketJoiningPublishesNothing() throws Exception {
         chats.join("s1", "c1", "alice", joined("c1", "alice"));
-        try (ChannelRecorder room = REDIS.record(ROOM_C1)) {
+        try (ChannelRecorder room = ChannelRecorder.start(REDIS.port(), ROOM_C1)) {
             boolean first = chats.join("s2", "c1", "alice", joined("c1", "alice"));
 
             assertThat(first, is(false));
@@ -264,7 +265,7 @@ class ChatStoreTest {
     @Test
     void anotherUsersFirstSocketJoiningPublishesUserJoined() throws Exception {
         chats.join("s1", "c1", "alice", joined("c1", "alice"));
-        try (ChannelRecorder room = REDIS.record(ROOM_C1)) {
+        try (ChannelRecorder room = ChannelRecorder.start(REDIS.port(), ROOM_C1)) {
             chats.join("s2", "c1", "bob", joined("c1", "bob"));
 
             assertThat(payloads(room.published()), contains(joined("c1", "bob")));
@@ -275,7 +276,7 @@ class ChatStoreTest {
     void aSocketJoiningTwiceCountsOnce() throws Exception {
         chats.join("s1", "c1", "alice", joined("c1", "alice"));
         boolean again = chats.join("s1", "c1", "alice", joined("c1", "alice"));
-        try (ChannelRecorder room = REDIS.record(ROOM_C1)) {
+        try (ChannelRecorder room = ChannelRecorder.start(REDIS.port(), ROOM_C1)) {
             boolean last = chats.leave("s1", "c1", "alice", left("c1", "alice"));
 
             assertThat(again, is(false));
@@ -297,7 +298,7 @@ class ChatStoreTest {
     void aUsersLastSocketLeavingPublishesUserLeft() throws Exception {
         chats.join("s1", "c1", "alice", joined("c1", "alice"));
         chats.join("s2", "c1", "alice", joined("c1", "alice"));
-        try (ChannelRecorder room = REDIS.record(ROOM_C1)) {
+        try (ChannelRecorder room = ChannelRecorder.start(REDIS.port(), ROOM_C1)) {
             boolean firstLeft = chats.leave("s1", "c1", "alice", left("c1", "alice"));
             assertThat(room.published(), is(empty()));
 
@@ -313,7 +314,7 @@ class ChatStoreTest {
     @Test
     void leavingAChatTheSocketNeverJoinedPublishesNothing() throws Exception {
         chats.join("s1", "c1", "alice", joined("c1", "alice"));
-        try (ChannelRecorder room = REDIS.record(ROOM_C1)) {
+        try (ChannelRecorder room = ChannelRecorder.start(REDIS.port(), ROOM_C1)) {
             boolean last = chats.leave("s2", "c1", "alice", left("c1", "alice"));
 
             assertThat(last, is(false));
@@ -328,7 +329,7 @@ class ChatStoreTest {
         connections.register(registration(s1), PRESENCE_TTL, NOW, true);
         chats.join("s1", "c1", "alice", joined("c1", "alice"));
         chats.join("s1", "c2", "alice", joined("c2", "alice"));
-        try (ChannelRecorder rooms = REDIS.record(ROOM_C1, ROOM_C2)) {
+        try (ChannelRecorder rooms = ChannelRecorder.start(REDIS.port(), ROOM_C1, ROOM_C2)) {
             connections.unregister(s1, PresenceChange.DISCONNECTED, NOW);
 
             List<Message> published = rooms.published();
@@ -343,7 +344,7 @@ class ChatStoreTest {
         connections.register(registration(s1), PRESENCE_TTL, NOW, true);
         chats.join("s1", "c1", "alice", joined("c1", "alice"));
         chats.join("s1", "c2", "alice", joined("c2", "alice"));
-        try (ChannelRecorder presence = REDIS.record(RedisKeys.PRESENCE_CHANNEL)) {
+        try (ChannelRecorder presence = ChannelRecorder.start(REDIS.port(), RedisKeys.PRESENCE_CHANNEL)) {
             connections.unregister(s1, PresenceChange.DISCONNECTED, NOW);
 
             List<Message> published = presence.published();
@@ -376,7 +377,7 @@ class ChatStoreTest {
         connections.register(registration(socket("s2", "alice", "phone", "node-b")), PRESENCE_TTL, NOW, true);
         chats.join("s1", "c1", "alice", joined("c1", "alice"));
         chats.join("s2", "c1", "alice", joined("c1", "alice"));
-        try (ChannelRecorder channels = REDIS.record(ROOM_C1, RedisKeys.PRESENCE_CHANNEL)) {
+        try (ChannelRecorder channels = ChannelRecorder.start(REDIS.port(), ROOM_C1, RedisKeys.PRESENCE_CHANNEL)) {
             connections.unregister(s1, PresenceChange.DISCONNECTED, NOW);
 
             assertThat(channels.published(), is(empty()));

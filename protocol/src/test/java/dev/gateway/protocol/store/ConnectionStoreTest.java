@@ -19,6 +19,7 @@ import dev.gateway.protocol.store.ChannelRecorder.Message;
 import dev.gateway.protocol.store.ConnectionStore.Registered;
 import dev.gateway.protocol.store.ConnectionStore.Registration;
 import dev.gateway.protocol.store.ConnectionStore.Removal;
+import dev.gateway.testsupport.TestRedis;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -130,7 +131,7 @@ class ConnectionStoreTest {
 
     @Test
     void theFirstSocketOfAUserPublishesExactlyOneOnlineMessage() throws Exception {
-        try (ChannelRecorder presence = REDIS.record(RedisKeys.PRESENCE_CHANNEL)) {
+        try (ChannelRecorder presence = ChannelRecorder.start(REDIS.port(), RedisKeys.PRESENCE_CHANNEL)) {
             boolean wentOnline = store.register(registration(socket("s1", "alice")), PRESENCE_TTL, NOW, true);
 
             List<Message> published = presence.published();
@@ -146,7 +147,7 @@ class ConnectionStoreTest {
     @Test
     void aSecondSocketOfTheSameUserPublishesNothing() throws Exception {
         store.register(registration(socket("s1", "alice", "laptop", "node-a")), PRESENCE_TTL, NOW, true);
-        try (ChannelRecorder presence = REDIS.record(RedisKeys.PRESENCE_CHANNEL)) {
+        try (ChannelRecorder presence = ChannelRecorder.start(REDIS.port(), RedisKeys.PRESENCE_CHANNEL)) {
             boolean wentOnline = store.register(registration(socket("s2", "alice", "phone", "node-b")), PRESENCE_TTL, NOW, true);
 
             assertThat(wentOnline, is(false));
@@ -156,7 +157,7 @@ class ConnectionStoreTest {
 
     @Test
     void aSilentRegistrationBringsTheUserOnlineWithoutPublishing() throws Exception {
-        try (ChannelRecorder presence = REDIS.record(RedisKeys.PRESENCE_CHANNEL)) {
+        try (ChannelRecorder presence = ChannelRecorder.start(REDIS.port(), RedisKeys.PRESENCE_CHANNEL)) {
             boolean wentOnline = store.register(registration(socket("s1", "alice")), PRESENCE_TTL, NOW, false);
 
             assertThat(wentOnline, is(true));
@@ -189,7 +190,7 @@ class ConnectionStoreTest {
     void aSocketBeyondTheCapIsRefusedAndNothingIsWrittenOrPublished() throws Exception {
         store.register(registration(socket("s1", "alice")), PRESENCE_TTL, NOW, true, 1);
         Map<String, String> before = dump();
-        try (ChannelRecorder presence = REDIS.record(RedisKeys.PRESENCE_CHANNEL)) {
+        try (ChannelRecorder presence = ChannelRecorder.start(REDIS.port(), RedisKeys.PRESENCE_CHANNEL)) {
             Registered refused = store.register(registration(socket("s2", "alice", "phone", "node-b")), PRESENCE_TTL,
                                                 NOW.plusSeconds(1), true, 1);
 
@@ -299,7 +300,7 @@ class ConnectionStoreTest {
     void unregisterOfTheLastSocketPublishesExactlyOneOfflineWithTheReason() throws Exception {
         ConnectionRecord s1 = socket("s1", "alice");
         store.register(registration(s1), PRESENCE_TTL, NOW, true);
-        try (ChannelRecorder presence = REDIS.record(RedisKeys.PRESENCE_CHANNEL)) {
+        try (ChannelRecorder presence = ChannelRecorder.start(REDIS.port(), RedisKeys.PRESENCE_CHANNEL)) {
             Removal removal = store.unregister(s1, PresenceChange.DISCONNECTED, NOW.plusSeconds(5));
 
             List<Message> published = presence.published();
@@ -318,7 +319,7 @@ class ConnectionStoreTest {
         ConnectionRecord s1 = socket("s1", "alice", "laptop", "node-a");
         store.register(registration(s1), PRESENCE_TTL, NOW, true);
         store.register(registration(socket("s2", "alice", "phone", "node-b")), PRESENCE_TTL, NOW, true);
-        try (ChannelRecorder presence = REDIS.record(RedisKeys.PRESENCE_CHANNEL)) {
+        try (ChannelRecorder presence = ChannelRecorder.start(REDIS.port(), RedisKeys.PRESENCE_CHANNEL)) {
             Removal removal = store.unregister(s1, PresenceChange.DISCONNECTED, NOW);
 
             assertThat(removal, is(Removal.REMOVED));
@@ -333,7 +334,7 @@ class ConnectionStoreTest {
         store.register(registration(s1), PRESENCE_TTL, NOW, true);
         redis.sadd("ws:connection-chats:s1", "c1");
         redis.hset("chat:c1:users", "alice", "1");
-        try (ChannelRecorder published = REDIS.record(RedisKeys.PRESENCE_CHANNEL, "gw:room:chat:c1")) {
+        try (ChannelRecorder published = ChannelRecorder.start(REDIS.port(), RedisKeys.PRESENCE_CHANNEL, "gw:room:chat:c1")) {
             Removal removal = store.unregisterSilently(s1);
 
             assertThat(removal, is(Removal.WENT_OFFLINE));
@@ -348,7 +349,7 @@ class ConnectionStoreTest {
     void unregisteringTwicePublishesOnce() throws Exception {
         ConnectionRecord s1 = socket("s1", "alice");
         store.register(registration(s1), PRESENCE_TTL, NOW, true);
-        try (ChannelRecorder presence = REDIS.record(RedisKeys.PRESENCE_CHANNEL)) {
+        try (ChannelRecorder presence = ChannelRecorder.start(REDIS.port(), RedisKeys.PRESENCE_CHANNEL)) {
             Removal first = store.unregister(s1, PresenceChange.DISCONNECTED, NOW);
             Removal second = store.unregister(s1, PresenceChange.EXPIRED, NOW);
 
@@ -387,7 +388,7 @@ class ConnectionStoreTest {
     void twoThreadsUnregisteringTheSameLastSocketPublishOneOffline() throws Exception {
         int rounds = 20;
         ExecutorService threads = Executors.newFixedThreadPool(2);
-        try (ChannelRecorder presence = REDIS.record(RedisKeys.PRESENCE_CHANNEL)) {
+        try (ChannelRecorder presence = ChannelRecorder.start(REDIS.port(), RedisKeys.PRESENCE_CHANNEL)) {
             List<Removal> removals = new ArrayList<>();
             for (int round = 0; round < rounds; round++) {
                 ConnectionRecord socket = socket("s" + round, "user-" + round);
@@ -465,7 +466,7 @@ class ConnectionStoreTest {
         ConnectionRecord s1 = socket("s1", "alice");
         store.register(registration(s1), PRESENCE_TTL, NOW, true);
         redis.zrem("presence:online", "alice");
-        try (ChannelRecorder presence = REDIS.record(RedisKeys.PRESENCE_CHANNEL)) {
+        try (ChannelRecorder presence = ChannelRecorder.start(REDIS.port(), RedisKeys.PRESENCE_CHANNEL)) {
             List<Registration> lost = store.touchAll(List.of(registration(s1)), PRESENCE_TTL, NOW);
 
             assertThat(lost, contains(registration(s1)));

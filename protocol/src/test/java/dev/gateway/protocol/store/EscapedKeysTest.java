@@ -8,9 +8,10 @@ import java.util.Set;
 
 import dev.gateway.protocol.event.FrameCodec;
 import dev.gateway.protocol.event.Json;
-import dev.gateway.protocol.event.ServerEvent;
 import dev.gateway.protocol.event.ServerEvent.ChatMessage;
+import dev.gateway.protocol.event.ServerEvent;
 import dev.gateway.protocol.store.ChannelRecorder.Message;
+import dev.gateway.testsupport.TestRedis;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.BeforeEach;
@@ -52,7 +53,7 @@ class EscapedKeysTest {
 
     @Test
     void userU1WithClientMsgIdXm1AndUserU1xWithM1StoreTwoMessages() throws Exception {
-        try (ChannelRecorder room = REDIS.record("gw:room:chat:c1")) {
+        try (ChannelRecorder room = ChannelRecorder.start(REDIS.port(), "gw:room:chat:c1")) {
             ChatStore.Stored first = send("c1", "u1", Optional.of("x:m1"));
             ChatStore.Stored second = send("c1", "u1:x", Optional.of("m1"));
 
@@ -117,7 +118,7 @@ class EscapedKeysTest {
 
     @Test
     void aChatWithColonsInItsIdIsStoredAndPublishedUnderEscapedNames() throws Exception {
-        try (ChannelRecorder room = REDIS.record("gw:room:chat:dm%3Aalice%3Abob")) {
+        try (ChannelRecorder room = ChannelRecorder.start(REDIS.port(), "gw:room:chat:dm%3Aalice%3Abob")) {
             ChatStore.Stored stored = send("dm:alice:bob", "alice", Optional.empty());
 
             assertThat(redis.xlen("chat:dm%3Aalice%3Abob:messages"), is(1L));
@@ -136,7 +137,7 @@ class EscapedKeysTest {
         chats.join("s1", "dm:alice:bob", "u:alice", joined("dm:alice:bob", "u:alice"));
         assertThat(redis.smembers("ws:connection-chats:s1"), is(Set.of("dm:alice:bob")));
         assertThat(redis.hget("chat:dm%3Aalice%3Abob:users", "u:alice"), is("1"));
-        try (ChannelRecorder channels = REDIS.record("gw:room:chat:dm%3Aalice%3Abob", RedisKeys.PRESENCE_CHANNEL)) {
+        try (ChannelRecorder channels = ChannelRecorder.start(REDIS.port(), "gw:room:chat:dm%3Aalice%3Abob", RedisKeys.PRESENCE_CHANNEL)) {
             connections.unregister(alice, PresenceChange.EXPIRED, NOW);
 
             List<Message> published = channels.published();
@@ -175,7 +176,7 @@ class EscapedKeysTest {
     @Test
     void leavingAChatWithColonsPublishesOnItsEscapedChannel() throws Exception {
         chats.join("s1", "a:b", "alice", joined("a:b", "alice"));
-        try (ChannelRecorder room = REDIS.record("gw:room:chat:a%3Ab")) {
+        try (ChannelRecorder room = ChannelRecorder.start(REDIS.port(), "gw:room:chat:a%3Ab")) {
             chats.leave("s1", "a:b", "alice", joinedOrLeft(new ServerEvent.UserLeft("a:b", "alice")));
 
             assertThat(room.published(), hasSize(1));

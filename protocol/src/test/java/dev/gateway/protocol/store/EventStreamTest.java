@@ -9,6 +9,7 @@ import java.util.Optional;
 import dev.gateway.protocol.event.FrameCodec;
 import dev.gateway.protocol.event.Json;
 import dev.gateway.protocol.event.ServerEvent;
+import dev.gateway.testsupport.TestRedis;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.BeforeEach;

@@ -10,6 +10,8 @@ import java.util.Set;
 import dev.gateway.protocol.event.Json;
 import dev.gateway.protocol.store.ChannelRecorder.Message;
 import dev.gateway.protocol.store.NodeStore.NodeStatus;
+import dev.gateway.testsupport.Poll;
+import dev.gateway.testsupport.TestRedis;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -115,7 +117,7 @@ class NodeStoreTest {
     @Test
     void reapTakesUsersOfflineWithReasonExpired() throws Exception {
         connections.register(registration(socket("s1", "alice", "laptop", "dead")), PRESENCE_TTL, NOW, true);
-        try (ChannelRecorder presence = REDIS.record(RedisKeys.PRESENCE_CHANNEL)) {
+        try (ChannelRecorder presence = ChannelRecorder.start(REDIS.port(), RedisKeys.PRESENCE_CHANNEL)) {
             nodes.reap("dead", NOW.plusSeconds(30));
 
             List<Message> published = presence.published();
@@ -132,7 +134,7 @@ class NodeStoreTest {
     void reapKeepsOnlineAUserWithASocketOnALiveNode() throws Exception {
         connections.register(registration(socket("s1", "alice", "laptop", "dead")), PRESENCE_TTL, NOW, true);
         connections.register(registration(socket("s2", "alice", "phone", "live")), PRESENCE_TTL, NOW, true);
-        try (ChannelRecorder presence = REDIS.record(RedisKeys.PRESENCE_CHANNEL)) {
+        try (ChannelRecorder presence = ChannelRecorder.start(REDIS.port(), RedisKeys.PRESENCE_CHANNEL)) {
             nodes.reap("dead", NOW);
 
             assertThat(presence.published(), is(empty()));
@@ -156,7 +158,7 @@ class NodeStoreTest {
     @Test
     void reapingTwiceRemovesAndPublishesOnce() throws Exception {
         connections.register(registration(socket("s1", "alice", "laptop", "dead")), PRESENCE_TTL, NOW, true);
-        try (ChannelRecorder presence = REDIS.record(RedisKeys.PRESENCE_CHANNEL)) {
+        try (ChannelRecorder presence = ChannelRecorder.start(REDIS.port(), RedisKeys.PRESENCE_CHANNEL)) {
             List<ConnectionRecord> first = nodes.reap("dead", NOW);
             List<ConnectionRecord> second = nodes.reap("dead", NOW);
 
@@ -173,7 +175,7 @@ class NodeStoreTest {
         connections.register(registration(s1), PRESENCE_TTL, NOW, true);
         connections.register(registration(socket("s2", "alice", "phone", "other")), PRESENCE_TTL, NOW, true);
         connections.register(registration(socket("s3", "bob", "laptop", "restarted")), PRESENCE_TTL, NOW, true);
-        try (ChannelRecorder presence = REDIS.record(RedisKeys.PRESENCE_CHANNEL)) {
+        try (ChannelRecorder presence = ChannelRecorder.start(REDIS.port(), RedisKeys.PRESENCE_CHANNEL)) {
             List<ConnectionRecord> removed = nodes.removeSockets("restarted", NOW);
 
             assertThat(removed, hasSize(2));
@@ -212,7 +214,7 @@ class NodeStoreTest {
 
     @Test
     void sendPublishesTheCommandOnTheNodesChannelInTheContractFormat() throws Exception {
-        try (ChannelRecorder channel = REDIS.record("gw:node:node-a")) {
+        try (ChannelRecorder channel = ChannelRecorder.start(REDIS.port(), "gw:node:node-a")) {
             long receivers = nodes.send("node-a", new NodeCommand.Disconnect(List.of("s1", "s2"), "maintenance"));
 
             List<Message> published = channel.published();
@@ -234,7 +236,7 @@ class NodeStoreTest {
     @Test
     void aSentCommandReadsBackAsTheSameCommand() throws Exception {
         NodeCommand.Disconnect sent = new NodeCommand.Disconnect(List.of("s1"), "maintenance");
-        try (ChannelRecorder channel = REDIS.record("gw:node:node-a")) {
+        try (ChannelRecorder channel = ChannelRecorder.start(REDIS.port(), "gw:node:node-a")) {
             nodes.send("node-a", sent);
 
             NodeCommand read = mapper.readValue(channel.published().getFirst().payload(), NodeCommand.class);

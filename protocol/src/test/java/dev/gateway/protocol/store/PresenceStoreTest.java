@@ -9,6 +9,8 @@ import java.util.Set;
 import dev.gateway.protocol.event.Json;
 import dev.gateway.protocol.store.ChannelRecorder.Message;
 import dev.gateway.protocol.store.PresenceStore.OnlineUser;
+import dev.gateway.testsupport.Poll;
+import dev.gateway.testsupport.TestRedis;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -47,7 +49,7 @@ class PresenceStoreTest {
     @Test
     void expireLapsedMarksAUserOfflineWhenTheirPresenceHashLapsed() throws Exception {
         registerWithLapsedPresence("s1", "alice");
-        try (ChannelRecorder channel = REDIS.record(RedisKeys.PRESENCE_CHANNEL)) {
+        try (ChannelRecorder channel = ChannelRecorder.start(REDIS.port(), RedisKeys.PRESENCE_CHANNEL)) {
             int expired = presence.expireLapsed(NOW.plusSeconds(61), PRESENCE_TTL);
 
             List<Message> published = channel.published();
@@ -65,7 +67,7 @@ class PresenceStoreTest {
     @Test
     void expireLapsedMarksAUserOfflineOnlyOnce() throws Exception {
         registerWithLapsedPresence("s1", "alice");
-        try (ChannelRecorder channel = REDIS.record(RedisKeys.PRESENCE_CHANNEL)) {
+        try (ChannelRecorder channel = ChannelRecorder.start(REDIS.port(), RedisKeys.PRESENCE_CHANNEL)) {
             int first = presence.expireLapsed(NOW.plusSeconds(61), PRESENCE_TTL);
             int second = presence.expireLapsed(NOW.plusSeconds(62), PRESENCE_TTL);
 
@@ -79,7 +81,7 @@ class PresenceStoreTest {
     void aSocketRemovedAfterItsUserExpiredPublishesNoSecondOffline() throws Exception {
         ConnectionRecord s1 = registerWithLapsedPresence("s1", "alice");
         presence.expireLapsed(NOW.plusSeconds(61), PRESENCE_TTL);
-        try (ChannelRecorder channel = REDIS.record(RedisKeys.PRESENCE_CHANNEL)) {
+        try (ChannelRecorder channel = ChannelRecorder.start(REDIS.port(), RedisKeys.PRESENCE_CHANNEL)) {
             ConnectionStore.Removal removal = connections.unregister(s1, PresenceChange.DISCONNECTED, NOW.plusSeconds(62));
 
             assertThat(removal, is(ConnectionStore.Removal.REMOVED));
@@ -90,7 +92,7 @@ class PresenceStoreTest {
     @Test
     void expireLapsedKeepsAUserWhosePresenceHashIsAlive() throws Exception {
         connections.register(registration(socket("s1", "alice")), PRESENCE_TTL, NOW, true);
-        try (ChannelRecorder channel = REDIS.record(RedisKeys.PRESENCE_CHANNEL)) {
+        try (ChannelRecorder channel = ChannelRecorder.start(REDIS.port(), RedisKeys.PRESENCE_CHANNEL)) {
             int expired = presence.expireLapsed(NOW.plusSeconds(61), PRESENCE_TTL);
 
             assertThat(expired, is(0));
@@ -161,12 +163,7 @@ class PresenceStoreTest {
     private ConnectionRecord registerWithLapsedPresence(String socketId, String userId) {
         ConnectionRecord socket = socket(socketId, userId);
         connections.register(registration(socket), Duration.ofMillis(50), NOW, true);
-        try {
-            Poll.until("presence:user:" + userId + " lapsed", () -> !redis.exists(RedisKeys.presence(userId)));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+        Poll.until("presence:user:" + userId + " lapsed", () -> !redis.exists(RedisKeys.presence(userId)));
         return socket;
     }
 }

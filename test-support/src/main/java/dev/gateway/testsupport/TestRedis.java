@@ -1,4 +1,4 @@
-package dev.gateway.it.support;
+package dev.gateway.testsupport;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -27,9 +27,10 @@ import static org.hamcrest.Matchers.is;
  * <p>
  * Register it as a static extension: {@code @RegisterExtension static final TestRedis REDIS = new TestRedis();}.
  * {@link #stop()} and {@link #start()} restart it on the same port with an empty keyspace (no persistence), which
- * is what a gateway sees when its Redis restarts.
+ * is what a gateway sees when its Redis restarts. Outside JUnit (a benchmark's main), {@link #started()} gives one
+ * that runs until {@link #close()}.
  */
-public final class TestRedis implements BeforeAllCallback, BeforeEachCallback, AfterAllCallback {
+public final class TestRedis implements BeforeAllCallback, BeforeEachCallback, AfterAllCallback, AutoCloseable {
     private final Optional<String> password;
     private final boolean flushBeforeEach;
     private RedisServer server;
@@ -61,10 +62,26 @@ public final class TestRedis implements BeforeAllCallback, BeforeEachCallback, A
         return new TestRedis(Optional.empty(), false);
     }
 
+    /** A Redis without authentication, started now (not by JUnit); the caller closes it. */
+    public static TestRedis started() {
+        TestRedis redis = new TestRedis();
+        redis.launch();
+        return redis;
+    }
+
     @Override
-    public void beforeAll(ExtensionContext context) throws IOException {
+    public void beforeAll(ExtensionContext context) {
+        launch();
+    }
+
+    private void launch() {
         port = freePort();
-        Path dir = Files.createTempDirectory("it-redis-");
+        Path dir;
+        try {
+            dir = Files.createTempDirectory("it-redis-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         RedisServerBuilder builder = RedisServer.builder()
                 .port(port)
                 .setting("bind 127.0.0.1")
@@ -90,6 +107,12 @@ public final class TestRedis implements BeforeAllCallback, BeforeEachCallback, A
 
     @Override
     public void afterAll(ExtensionContext context) {
+        close();
+    }
+
+    /** Stops Redis for good (after all tests, or the end of a {@link #started()} one). */
+    @Override
+    public void close() {
         if (client != null) {
             client.close();
         }
@@ -115,6 +138,11 @@ public final class TestRedis implements BeforeAllCallback, BeforeEachCallback, A
     /** A Jedis client for assertions; commands fail while Redis is stopped and work again after {@link #start()}. */
     public RedisClient client() {
         return client;
+    }
+
+    /** Empties every database now (as before each test), for tests that need a clean Redis halfway. */
+    public void flush() {
+        client.flushAll();
     }
 
     /** Stops the Redis process; its data is lost. */
@@ -144,16 +172,12 @@ public final class TestRedis implements BeforeAllCallback, BeforeEachCallback, A
         return keys;
     }
 
-    /** Readers of the gateway's Redis layout (PROTOCOL section 6). */
-    public GatewayRecords records() {
-        return new GatewayRecords(this);
-    }
-
     private String ping() {
         return client.ping();
     }
 
-    private static int freePort() {
+    /** A port nothing listens on (it was free a moment ago): for a Redis that is not there. */
+    public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             socket.setReuseAddress(true);
             return socket.getLocalPort();

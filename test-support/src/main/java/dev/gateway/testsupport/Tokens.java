@@ -1,4 +1,4 @@
-package dev.gateway.it.support;
+package dev.gateway.testsupport;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -15,7 +15,6 @@ import javax.crypto.spec.SecretKeySpec;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.gateway.protocol.event.Json;
 
 /**
  * JWTs for the tests, signed by hand (HMAC from the JDK) so that the tokens do not depend on the JWT library the
@@ -27,7 +26,8 @@ public final class Tokens {
     /** A secret the gateways do not know. */
     public static final String WRONG_SECRET = "not-the-gateway-secret-0123456789-abcdefgh";
 
-    private static final ObjectMapper MAPPER = Json.mapper();
+    // a plain mapper: the tokens are maps of strings and numbers, and this module depends on no gateway module
+    private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
 
     private Tokens() {

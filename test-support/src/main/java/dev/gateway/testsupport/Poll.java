@@ -1,7 +1,10 @@
-package dev.gateway.it.support;
+package dev.gateway.testsupport;
 
 import java.time.Duration;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
+
+import static org.hamcrest.Matchers.is;
 
 import org.hamcrest.Matcher;
 import org.hamcrest.StringDescription;
@@ -58,6 +61,11 @@ public final class Poll {
         throw error;
     }
 
+    /** Waits until the condition holds (within 10 s). */
+    public static void until(String what, BooleanSupplier condition) {
+        eventually(what, condition::getAsBoolean, is(true));
+    }
+
     /** Asserts that the value keeps matching for the whole duration (e.g. "no record appears"). */
     public static <T> void during(String what, Duration duration, Supplier<T> supplier, Matcher<? super T> matcher) {
         long deadline = System.nanoTime() + duration.toNanos();
@@ -82,7 +90,8 @@ public final class Poll {
         sleep(duration.toMillis());
     }
 
-    static void sleep(long millis) {
+    /** Sleeps, turning an interrupt into a test failure (for the helpers' own short retry loops). */
+    public static void sleep(long millis) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
