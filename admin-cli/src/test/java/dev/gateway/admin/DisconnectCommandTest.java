@@ -6,9 +6,9 @@ import java.util.Map;
 import java.util.Set;
 
 import dev.gateway.protocol.event.Json;
+import dev.gateway.protocol.event.OfflineReason;
 import dev.gateway.protocol.store.ConnectionStore;
 import dev.gateway.protocol.store.NodeCommand;
-import dev.gateway.protocol.store.PresenceChange;
 import dev.gateway.protocol.store.RedisKeys;
 import dev.gateway.testsupport.TestRedis;
 
@@ -243,7 +243,7 @@ class DisconnectCommandTest {
             NodeCommand.Disconnect disconnect = command(new Subscriber.Message(channel, message));
             for (String socketId : disconnect.socketIds()) {
                 connections.find(socketId).ifPresent(
-                        record -> connections.unregister(record, PresenceChange.DISCONNECTED, Instant.now()));
+                        record -> connections.unregister(record, OfflineReason.DISCONNECTED, Instant.now()));
             }
         }, channels);
     }

@@ -39,7 +39,7 @@ public sealed interface ServerEvent {
     }
 
     /** A user's last socket closed ({@code disconnected}) or lapsed ({@code expired}). */
-    record PresenceOffline(String userId, String timestamp, String reason) implements ServerEvent {
+    record PresenceOffline(String userId, String timestamp, OfflineReason reason) implements ServerEvent {
         @Override
         public String event() {
             return "presence:offline";

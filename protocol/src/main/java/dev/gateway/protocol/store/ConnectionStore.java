@@ -13,6 +13,7 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import dev.gateway.protocol.event.FrameCodec;
+import dev.gateway.protocol.event.OfflineReason;
 import dev.gateway.protocol.event.ServerEvent;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -180,16 +181,16 @@ public final class ConnectionStore {
      * Redis: the chat set is read first, and the script gets every name and frame for those chats finished, and
      * changes nothing unless the set still holds exactly them (else it is read again).
      */
-    public Removal unregister(ConnectionRecord connection, String reason, EventStream.Closure closure, Instant now) {
+    public Removal unregister(ConnectionRecord connection, OfflineReason reason, EventStream.Closure closure, Instant now) {
         return remove(connection, Optional.of(reason), closure, now);
     }
 
     /**
-     * {@link #unregister(ConnectionRecord, String, EventStream.Closure, Instant)} for a socket that no process holds
+     * {@link #unregister(ConnectionRecord, OfflineReason, EventStream.Closure, Instant)} for a socket that no process holds
      * any more (its node died, or restarted without it): its {@code socket.closed} entry says
      * {@link EventStream.Closure#NODE_DEAD}.
      */
-    public Removal unregister(ConnectionRecord connection, String reason, Instant now) {
+    public Removal unregister(ConnectionRecord connection, OfflineReason reason, Instant now) {
         return unregister(connection, reason, EventStream.Closure.NODE_DEAD, now);
     }
 
@@ -202,7 +203,7 @@ public final class ConnectionStore {
     }
 
     /** @param reason the offline reason to publish (as of {@code now}), or empty to publish (and append) nothing */
-    private Removal remove(ConnectionRecord connection, Optional<String> reason, EventStream.Closure closure, Instant now) {
+    private Removal remove(ConnectionRecord connection, Optional<OfflineReason> reason, EventStream.Closure closure, Instant now) {
         String chatsKey = RedisKeys.socketChats(connection.socketId());
         for (int attempt = 1; ; attempt++) {
             List<String> chatIds = List.copyOf(redis.smembers(chatsKey));
@@ -365,7 +366,7 @@ public final class ConnectionStore {
         return keys;
     }
 
-    private List<String> unregisterArgs(ConnectionRecord c, List<String> chatIds, Optional<String> reason,
+    private List<String> unregisterArgs(ConnectionRecord c, List<String> chatIds, Optional<OfflineReason> reason,
                                         EventStream.Closure closure, Instant now) {
         List<String> rooms = chatIds.stream().map(Rooms::chat).toList();
         List<String> args = new ArrayList<>(8 + 4 * chatIds.size());

@@ -15,6 +15,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
+import dev.gateway.protocol.event.OfflineReason;
+
 /**
  * Force-disconnect, shared by {@code gatewayctl disconnect} and the server API's {@code POST /api/v1/disconnect}.
  * A socket lives on one node, so only that node can close it: a {@link NodeCommand.Disconnect} goes out on the node's
@@ -72,7 +74,7 @@ public final class Disconnection {
                 asked.addAll(ids);
             } else {
                 // Removing what is already gone is a no-op, so racing a live node that reaps the dead one is safe.
-                held.forEach(socket -> connections.unregister(socket, PresenceChange.EXPIRED, now));
+                held.forEach(socket -> connections.unregister(socket, OfflineReason.EXPIRED, now));
                 held.forEach(socket -> results.put(socket.socketId(), CLEANED));
                 // With its last socket gone, a dead node is only a name in ws:nodes; a node that was merely cut off
                 // lists itself again when it registers its sockets anew.

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import dev.gateway.protocol.event.Json;
+import dev.gateway.protocol.event.OfflineReason;
 import dev.gateway.protocol.event.ServerEvent.ChatMessage;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -100,7 +101,7 @@ public record EventStream(boolean enabled, int maxLen) {
     }
 
     /** {@code user.offline}; {@code reason} is {@code disconnected} or {@code expired}, as {@code presence:offline}. */
-    public record UserOffline(String userId, String timestamp, String reason) {
+    public record UserOffline(String userId, String timestamp, OfflineReason reason) {
     }
 
     /** {@code chat.user-joined} and {@code chat.user-left}. */
@@ -149,7 +150,7 @@ public record EventStream(boolean enabled, int maxLen) {
     }
 
     /** The {@code data} of {@code user.offline}, or {@code ""} when off. */
-    public String userOffline(String userId, Instant now, String reason) {
+    public String userOffline(String userId, Instant now, OfflineReason reason) {
         return data(() -> new UserOffline(userId, now.toString(), reason));
     }
 

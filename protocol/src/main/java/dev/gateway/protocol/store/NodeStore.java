@@ -16,6 +16,8 @@ import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.params.SetParams;
 
+import dev.gateway.protocol.event.OfflineReason;
+
 /**
  * Gateway nodes in Redis: each live node rewrites {@code ws:node:{nodeId}} every few seconds with a short TTL and
  * keeps {@code ws:node:{nodeId}:connections}. A node whose record lapsed while its socket set remains has died
@@ -117,7 +119,7 @@ public final class NodeStore {
         Set<String> listed = connections.socketsOfNode(nodeId);
         List<ConnectionRecord> removed = new ArrayList<>();
         for (ConnectionRecord record : connections.findAll(listed)) {
-            if (connections.unregister(record, PresenceChange.EXPIRED, now) != ConnectionStore.Removal.NOT_FOUND) {
+            if (connections.unregister(record, OfflineReason.EXPIRED, now) != ConnectionStore.Removal.NOT_FOUND) {
                 removed.add(record);
             }
         }

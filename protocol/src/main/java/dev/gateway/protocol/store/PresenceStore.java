@@ -14,6 +14,8 @@ import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
 import redis.clients.jedis.resps.Tuple;
 
+import dev.gateway.protocol.event.OfflineReason;
+
 /**
  * Who is online: {@code presence:online} (userId scored by last-seen) and the contact sets the application writes.
  */
@@ -129,12 +131,12 @@ public final class PresenceStore {
         int expired = 0;
         EventStream events = connections.events();
         for (String userId : redis.zrangeByScore(RedisKeys.PRESENCE_ONLINE, Double.NEGATIVE_INFINITY, newestLapsed, 0, CHUNK)) {
-            String offline = json.write(PresenceChange.offline(userId, now.toString(), PresenceChange.EXPIRED, List.of()));
+            String offline = json.write(PresenceChange.offline(userId, now.toString(), OfflineReason.EXPIRED, List.of()));
             Object result = EXPIRE_USER.eval(redis,
                                              List.of(RedisKeys.presence(userId), RedisKeys.PRESENCE_ONLINE, RedisKeys.EVENTS),
                                              List.of(userId, Long.toString(newestLapsed), RedisKeys.PRESENCE_CHANNEL, offline,
                                                      events.maxLenArgument(),
-                                                     events.userOffline(userId, now, PresenceChange.EXPIRED)));
+                                                     events.userOffline(userId, now, OfflineReason.EXPIRED)));
             if (Long.valueOf(1).equals(result)) {
                 expired++;
             }

@@ -193,7 +193,7 @@ class FrameCodecTest {
 
     @Test
     void presenceOfflineCarriesItsReason() {
-        String json = codec.encode(new ServerEvent.PresenceOffline("u1", "2025-01-02T03:04:05Z", "expired"));
+        String json = codec.encode(new ServerEvent.PresenceOffline("u1", "2025-01-02T03:04:05Z", OfflineReason.EXPIRED));
 
         assertThat(json, is("{\"event\":\"presence:offline\",\"data\":{\"userId\":\"u1\","
                                     + "\"timestamp\":\"2025-01-02T03:04:05Z\",\"reason\":\"expired\"}}"));

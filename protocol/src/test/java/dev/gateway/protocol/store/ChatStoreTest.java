@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 
 import dev.gateway.protocol.event.FrameCodec;
 import dev.gateway.protocol.event.Json;
+import dev.gateway.protocol.event.OfflineReason;
 import dev.gateway.protocol.event.ServerEvent.ChatMessage;
 import dev.gateway.protocol.event.ServerEvent;
 import dev.gateway.protocol.store.ChannelRecorder.Message;
@@ -330,7 +331,7 @@ class ChatStoreTest {
         chats.join("s1", "c1", "alice", joined("c1", "alice"));
         chats.join("s1", "c2", "alice", joined("c2", "alice"));
         try (ChannelRecorder rooms = ChannelRecorder.start(REDIS.port(), ROOM_C1, ROOM_C2)) {
-            connections.unregister(s1, PresenceChange.DISCONNECTED, NOW);
+            connections.unregister(s1, OfflineReason.DISCONNECTED, NOW);
 
             List<Message> published = rooms.published();
             assertThat(published, containsInAnyOrder(new Message(ROOM_C1, left("c1", "alice")),
@@ -345,14 +346,14 @@ class ChatStoreTest {
         chats.join("s1", "c1", "alice", joined("c1", "alice"));
         chats.join("s1", "c2", "alice", joined("c2", "alice"));
         try (ChannelRecorder presence = ChannelRecorder.start(REDIS.port(), RedisKeys.PRESENCE_CHANNEL)) {
-            connections.unregister(s1, PresenceChange.DISCONNECTED, NOW);
+            connections.unregister(s1, OfflineReason.DISCONNECTED, NOW);
 
             List<Message> published = presence.published();
             assertThat(published, hasSize(1));
             PresenceChange offline = mapper.readValue(published.getFirst().payload(), PresenceChange.class);
-            assertThat(offline.type(), is("offline"));
+            assertThat(offline.type(), is(PresenceChange.Type.OFFLINE));
             assertThat(offline.userId(), is("alice"));
-            assertThat(offline.reason(), is("disconnected"));
+            assertThat(offline.reason(), is(OfflineReason.DISCONNECTED));
             assertThat(offline.timestamp(), is("2025-03-01T10:00:00Z"));
             assertThat(offline.rooms(), containsInAnyOrder("chat:c1", "chat:c2"));
         }
@@ -364,7 +365,7 @@ class ChatStoreTest {
         connections.register(registration(s1), PRESENCE_TTL, NOW, true);
         chats.join("s1", "c1", "alice", joined("c1", "alice"));
 
-        connections.unregister(s1, PresenceChange.DISCONNECTED, NOW);
+        connections.unregister(s1, OfflineReason.DISCONNECTED, NOW);
 
         assertThat(redis.exists("ws:connection-chats:s1"), is(false));
         assertThat(redis.exists("chat:c1:users"), is(false));
@@ -378,7 +379,7 @@ class ChatStoreTest {
         chats.join("s1", "c1", "alice", joined("c1", "alice"));
         chats.join("s2", "c1", "alice", joined("c1", "alice"));
         try (ChannelRecorder channels = ChannelRecorder.start(REDIS.port(), ROOM_C1, RedisKeys.PRESENCE_CHANNEL)) {
-            connections.unregister(s1, PresenceChange.DISCONNECTED, NOW);
+            connections.unregister(s1, OfflineReason.DISCONNECTED, NOW);
 
             assertThat(channels.published(), is(empty()));
             assertThat(redis.hget("chat:c1:users", "alice"), is("1"));

@@ -15,6 +15,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import dev.gateway.protocol.event.Json;
+import dev.gateway.protocol.event.OfflineReason;
 import dev.gateway.protocol.store.ChannelRecorder.Message;
 import dev.gateway.protocol.store.ConnectionStore.Registered;
 import dev.gateway.protocol.store.ConnectionStore.Registration;
@@ -222,7 +223,7 @@ class ConnectionStoreTest {
     void aSocketFitsAgainOnceAnotherOfTheUsersSocketsIsGone() {
         ConnectionRecord s1 = socket("s1", "alice");
         store.register(registration(s1), PRESENCE_TTL, NOW, true, 1);
-        store.unregister(s1, PresenceChange.DISCONNECTED, NOW);
+        store.unregister(s1, OfflineReason.DISCONNECTED, NOW);
 
         assertThat(store.register(registration(socket("s2", "alice")), PRESENCE_TTL, NOW, true, 1), is(Registered.WENT_ONLINE));
     }
@@ -301,7 +302,7 @@ class ConnectionStoreTest {
         ConnectionRecord s1 = socket("s1", "alice");
         store.register(registration(s1), PRESENCE_TTL, NOW, true);
         try (ChannelRecorder presence = ChannelRecorder.start(REDIS.port(), RedisKeys.PRESENCE_CHANNEL)) {
-            Removal removal = store.unregister(s1, PresenceChange.DISCONNECTED, NOW.plusSeconds(5));
+            Removal removal = store.unregister(s1, OfflineReason.DISCONNECTED, NOW.plusSeconds(5));
 
             List<Message> published = presence.published();
             assertThat(removal, is(Removal.WENT_OFFLINE));
@@ -320,7 +321,7 @@ class ConnectionStoreTest {
         store.register(registration(s1), PRESENCE_TTL, NOW, true);
         store.register(registration(socket("s2", "alice", "phone", "node-b")), PRESENCE_TTL, NOW, true);
         try (ChannelRecorder presence = ChannelRecorder.start(REDIS.port(), RedisKeys.PRESENCE_CHANNEL)) {
-            Removal removal = store.unregister(s1, PresenceChange.DISCONNECTED, NOW);
+            Removal removal = store.unregister(s1, OfflineReason.DISCONNECTED, NOW);
 
             assertThat(removal, is(Removal.REMOVED));
             assertThat(presence.published(), is(empty()));
@@ -350,8 +351,8 @@ class ConnectionStoreTest {
         ConnectionRecord s1 = socket("s1", "alice");
         store.register(registration(s1), PRESENCE_TTL, NOW, true);
         try (ChannelRecorder presence = ChannelRecorder.start(REDIS.port(), RedisKeys.PRESENCE_CHANNEL)) {
-            Removal first = store.unregister(s1, PresenceChange.DISCONNECTED, NOW);
-            Removal second = store.unregister(s1, PresenceChange.EXPIRED, NOW);
+            Removal first = store.unregister(s1, OfflineReason.DISCONNECTED, NOW);
+            Removal second = store.unregister(s1, OfflineReason.EXPIRED, NOW);
 
             assertThat(first, is(Removal.WENT_OFFLINE));
             assertThat(second, is(Removal.NOT_FOUND));
@@ -364,7 +365,7 @@ class ConnectionStoreTest {
         ConnectionRecord s1 = socket("s1", "alice", "laptop", "node-a");
         store.register(registration(s1), PRESENCE_TTL, NOW, true);
 
-        store.unregister(s1, PresenceChange.DISCONNECTED, NOW);
+        store.unregister(s1, OfflineReason.DISCONNECTED, NOW);
 
         assertThat(redis.keys("*"), is(Set.of("ws:nodes", RedisKeys.EVENTS)));
     }
@@ -375,7 +376,7 @@ class ConnectionStoreTest {
         store.register(registration(s1), PRESENCE_TTL, NOW, true);
         store.register(registration(socket("s2", "alice", "laptop", "node-a")), PRESENCE_TTL, NOW, true);
 
-        store.unregister(s1, PresenceChange.DISCONNECTED, NOW);
+        store.unregister(s1, OfflineReason.DISCONNECTED, NOW);
 
         assertThat(store.socketsOfUser("alice"), is(Set.of("s2")));
         assertThat(store.socketsOfDevice("alice", "laptop"), is(Set.of("s2")));
@@ -397,11 +398,11 @@ class ConnectionStoreTest {
                 List<Future<Removal>> racers = List.of(
                         threads.submit(() -> {
                             start.await();
-                            return store.unregister(socket, PresenceChange.DISCONNECTED, NOW);
+                            return store.unregister(socket, OfflineReason.DISCONNECTED, NOW);
                         }),
                         threads.submit(() -> {
                             start.await();
-                            return store.unregister(socket, PresenceChange.EXPIRED, NOW);
+                            return store.unregister(socket, OfflineReason.EXPIRED, NOW);
                         }));
                 start.countDown();
                 for (Future<Removal> racer : racers) {

@@ -8,6 +8,7 @@ import java.util.Set;
 
 import dev.gateway.protocol.event.FrameCodec;
 import dev.gateway.protocol.event.Json;
+import dev.gateway.protocol.event.OfflineReason;
 import dev.gateway.protocol.event.ServerEvent.ChatMessage;
 import dev.gateway.protocol.event.ServerEvent;
 import dev.gateway.protocol.store.ChannelRecorder.Message;
@@ -93,7 +94,7 @@ class EscapedKeysTest {
         connections.register(registration(socket("s-x", "X", "d1", "node-a")), PRESENCE_TTL, NOW, true);
         connections.register(registration(other), PRESENCE_TTL, NOW, true);
 
-        connections.unregister(other, PresenceChange.DISCONNECTED, NOW);
+        connections.unregister(other, OfflineReason.DISCONNECTED, NOW);
 
         assertThat(connections.socketsOfDevice("X", "d1"), is(Set.of("s-x")));
         assertThat(connections.find("s-x").isPresent(), is(true));
@@ -138,7 +139,7 @@ class EscapedKeysTest {
         assertThat(redis.smembers("ws:connection-chats:s1"), is(Set.of("dm:alice:bob")));
         assertThat(redis.hget("chat:dm%3Aalice%3Abob:users", "u:alice"), is("1"));
         try (ChannelRecorder channels = ChannelRecorder.start(REDIS.port(), "gw:room:chat:dm%3Aalice%3Abob", RedisKeys.PRESENCE_CHANNEL)) {
-            connections.unregister(alice, PresenceChange.EXPIRED, NOW);
+            connections.unregister(alice, OfflineReason.EXPIRED, NOW);
 
             List<Message> published = channels.published();
             assertThat(payloadsOn("gw:room:chat:dm%3Aalice%3Abob", published),
@@ -147,7 +148,7 @@ class EscapedKeysTest {
             assertThat(presence, hasSize(1));
             PresenceChange offline = mapper.readValue(presence.getFirst(), PresenceChange.class);
             assertThat(offline.userId(), is("u:alice"));
-            assertThat(offline.reason(), is("expired"));
+            assertThat(offline.reason(), is(OfflineReason.EXPIRED));
             assertThat(offline.rooms(), contains("chat:dm%3Aalice%3Abob"));
         }
         assertThat(redis.keys("*"), is(Set.of("ws:nodes", RedisKeys.EVENTS)));
@@ -169,7 +170,7 @@ class EscapedKeysTest {
 
         assertThat(result, is(-1L));
         assertThat(redis.keys("*"), is(before));
-        assertThat(connections.unregister(alice, PresenceChange.DISCONNECTED, NOW), is(ConnectionStore.Removal.WENT_OFFLINE));
+        assertThat(connections.unregister(alice, OfflineReason.DISCONNECTED, NOW), is(ConnectionStore.Removal.WENT_OFFLINE));
         assertThat(redis.keys("*"), is(Set.of("ws:nodes", RedisKeys.EVENTS)));
     }
 

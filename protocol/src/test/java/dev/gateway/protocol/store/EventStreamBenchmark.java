@@ -9,6 +9,7 @@ import java.util.Optional;
 
 import dev.gateway.protocol.event.FrameCodec;
 import dev.gateway.protocol.event.Json;
+import dev.gateway.protocol.event.OfflineReason;
 import dev.gateway.testsupport.TestRedis;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -65,7 +66,7 @@ public final class EventStreamBenchmark {
             connections.register(new ConnectionStore.Registration(record, new PresenceEntry("node-a", now.toString(),
                                                                                               now.toString())),
                                  PRESENCE_TTL, now, true, 100);
-            connections.unregister(record, PresenceChange.DISCONNECTED, new EventStream.Closure(1000, "client-closed"), now);
+            connections.unregister(record, OfflineReason.DISCONNECTED, new EventStream.Closure(1000, "client-closed"), now);
         }
         long connectNanos = System.nanoTime() - started;
         Map<String, long[]> connectStats = commandStats(redis);

@@ -8,6 +8,7 @@ import java.util.Optional;
 
 import dev.gateway.protocol.event.FrameCodec;
 import dev.gateway.protocol.event.Json;
+import dev.gateway.protocol.event.OfflineReason;
 import dev.gateway.protocol.event.ServerEvent;
 import dev.gateway.testsupport.TestRedis;
 
@@ -115,7 +116,7 @@ class EventStreamTest {
         connections.register(registration(s1), PRESENCE_TTL, NOW, true);
         chats.join("s1", "c1", "alice", "joined");
 
-        connections.unregister(s1, PresenceChange.DISCONNECTED, new EventStream.Closure(1000, "client-closed"), NOW);
+        connections.unregister(s1, OfflineReason.DISCONNECTED, new EventStream.Closure(1000, "client-closed"), NOW);
 
         assertThat(types(), contains("socket.opened", "user.online", "chat.user-joined", "socket.closed", "chat.user-left",
                                      "user.offline"));
@@ -131,8 +132,8 @@ class EventStreamTest {
         ConnectionRecord s1 = socket("s1", "alice");
         connections.register(registration(s1), PRESENCE_TTL, NOW, true);
 
-        connections.unregister(s1, PresenceChange.EXPIRED, NOW);
-        connections.unregister(s1, PresenceChange.EXPIRED, NOW);
+        connections.unregister(s1, OfflineReason.EXPIRED, NOW);
+        connections.unregister(s1, OfflineReason.EXPIRED, NOW);
 
         assertThat(types(), contains("socket.opened", "user.online", "socket.closed", "user.offline"));
     }
@@ -142,7 +143,7 @@ class EventStreamTest {
         ConnectionRecord s1 = socket("s1", "alice");
         connections.register(registration(s1), PRESENCE_TTL, NOW, true);
 
-        connections.unregister(s1, PresenceChange.EXPIRED, NOW);
+        connections.unregister(s1, OfflineReason.EXPIRED, NOW);
 
         assertThat(data(2).get("code"), is(1006));
         assertThat(data(2).get("reason"), is("node-dead"));
@@ -218,7 +219,7 @@ class EventStreamTest {
         chats.join("s1", "c1", "alice", "joined");
         chats.send("c1", "alice", "hi", "text", Optional.empty(), NOW.toString(), NO_FRAME);
         chats.leave("s1", "c1", "alice", "left");
-        connections.unregister(s1, PresenceChange.DISCONNECTED, NOW);
+        connections.unregister(s1, OfflineReason.DISCONNECTED, NOW);
 
         assertThat(redis.exists(RedisKeys.EVENTS), is(false));
     }

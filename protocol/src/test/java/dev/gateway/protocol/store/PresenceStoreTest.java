@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Set;
 
 import dev.gateway.protocol.event.Json;
+import dev.gateway.protocol.event.OfflineReason;
 import dev.gateway.protocol.store.ChannelRecorder.Message;
 import dev.gateway.protocol.store.PresenceStore.OnlineUser;
 import dev.gateway.testsupport.Poll;
@@ -82,7 +83,7 @@ class PresenceStoreTest {
         ConnectionRecord s1 = registerWithLapsedPresence("s1", "alice");
         presence.expireLapsed(NOW.plusSeconds(61), PRESENCE_TTL);
         try (ChannelRecorder channel = ChannelRecorder.start(REDIS.port(), RedisKeys.PRESENCE_CHANNEL)) {
-            ConnectionStore.Removal removal = connections.unregister(s1, PresenceChange.DISCONNECTED, NOW.plusSeconds(62));
+            ConnectionStore.Removal removal = connections.unregister(s1, OfflineReason.DISCONNECTED, NOW.plusSeconds(62));
 
             assertThat(removal, is(ConnectionStore.Removal.REMOVED));
             assertThat(channel.published(), is(empty()));

@@ -3,7 +3,7 @@ package dev.gateway.server.client;
 import java.util.Locale;
 
 import dev.gateway.protocol.event.CloseCode;
-import dev.gateway.protocol.store.PresenceChange;
+import dev.gateway.protocol.event.OfflineReason;
 
 /**
  * Why a socket ended: the close code the server sends (if it closes), the presence reason its user's
@@ -11,34 +11,34 @@ import dev.gateway.protocol.store.PresenceChange;
  */
 public enum DisconnectReason {
     /** The client sent a close frame. */
-    CLIENT_CLOSED(CloseCode.NORMAL, PresenceChange.DISCONNECTED),
+    CLIENT_CLOSED(CloseCode.NORMAL, OfflineReason.DISCONNECTED),
     /** The TCP connection ended without a close frame, or stopped answering. */
-    CONNECTION_LOST(CloseCode.NORMAL, PresenceChange.DISCONNECTED),
+    CONNECTION_LOST(CloseCode.NORMAL, OfflineReason.DISCONNECTED),
     /** This node is shutting down. */
-    SHUTDOWN(CloseCode.GOING_AWAY, PresenceChange.DISCONNECTED),
+    SHUTDOWN(CloseCode.GOING_AWAY, OfflineReason.DISCONNECTED),
     /** The token expired without a refresh. */
-    TOKEN_EXPIRED(CloseCode.TOKEN_EXPIRED, PresenceChange.DISCONNECTED),
+    TOKEN_EXPIRED(CloseCode.TOKEN_EXPIRED, OfflineReason.DISCONNECTED),
     /** {@code gatewayctl disconnect}. */
-    OPERATOR(CloseCode.DISCONNECTED_BY_OPERATOR, PresenceChange.DISCONNECTED),
+    OPERATOR(CloseCode.DISCONNECTED_BY_OPERATOR, OfflineReason.DISCONNECTED),
     /** No {@code presence:ping} within the TTL. */
-    PRESENCE_EXPIRED(CloseCode.PRESENCE_EXPIRED, PresenceChange.EXPIRED),
+    PRESENCE_EXPIRED(CloseCode.PRESENCE_EXPIRED, OfflineReason.EXPIRED),
     /** Kept exceeding the rate limit. */
-    RATE_LIMITED(CloseCode.RATE_LIMITED, PresenceChange.DISCONNECTED),
+    RATE_LIMITED(CloseCode.RATE_LIMITED, OfflineReason.DISCONNECTED),
     /** The outbound queue overflowed. */
-    SLOW_CONSUMER(CloseCode.SLOW_CONSUMER, PresenceChange.DISCONNECTED),
+    SLOW_CONSUMER(CloseCode.SLOW_CONSUMER, OfflineReason.DISCONNECTED),
     /** A message exceeded the size cap. */
-    MESSAGE_TOO_BIG(CloseCode.MESSAGE_TOO_BIG, PresenceChange.DISCONNECTED),
+    MESSAGE_TOO_BIG(CloseCode.MESSAGE_TOO_BIG, OfflineReason.DISCONNECTED),
     /** A frame broke RFC 6455; the connection closed it (1002). */
-    PROTOCOL_ERROR(CloseCode.PROTOCOL_ERROR, PresenceChange.DISCONNECTED),
+    PROTOCOL_ERROR(CloseCode.PROTOCOL_ERROR, OfflineReason.DISCONNECTED),
     /** Invalid UTF-8 in a text message or close reason; the connection closed it (1007). */
-    INVALID_PAYLOAD(CloseCode.INVALID_PAYLOAD, PresenceChange.DISCONNECTED),
+    INVALID_PAYLOAD(CloseCode.INVALID_PAYLOAD, OfflineReason.DISCONNECTED),
     /** The socket could not be registered (Redis failed between the handshake and the open). */
-    UNAVAILABLE(CloseCode.INTERNAL_ERROR, PresenceChange.DISCONNECTED);
+    UNAVAILABLE(CloseCode.INTERNAL_ERROR, OfflineReason.DISCONNECTED);
 
     private final CloseCode closeCode;
-    private final String presenceReason;
+    private final OfflineReason presenceReason;
 
-    DisconnectReason(CloseCode closeCode, String presenceReason) {
+    DisconnectReason(CloseCode closeCode, OfflineReason presenceReason) {
         this.closeCode = closeCode;
         this.presenceReason = presenceReason;
     }
@@ -47,7 +47,7 @@ public enum DisconnectReason {
         return closeCode;
     }
 
-    public String presenceReason() {
+    public OfflineReason presenceReason() {
         return presenceReason;
     }
 

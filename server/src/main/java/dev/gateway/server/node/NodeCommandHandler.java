@@ -1,5 +1,6 @@
 package dev.gateway.server.node;
 
+import dev.gateway.protocol.event.OfflineReason;
 import dev.gateway.server.client.ClientLifecycle;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,7 +14,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gateway.protocol.store.ConnectionRecord;
 import dev.gateway.protocol.store.ConnectionStore;
 import dev.gateway.protocol.store.NodeCommand;
-import dev.gateway.protocol.store.PresenceChange;
 import dev.gateway.server.client.Client;
 import dev.gateway.server.client.ClientHub;
 import dev.gateway.server.client.DisconnectReason;
@@ -87,7 +87,7 @@ public final class NodeCommandHandler implements Consumer<String> {
         try {
             Optional<ConnectionRecord> record = connections.find(socketId);
             if (record.isPresent() && record.get().serverId().equals(nodeId) && hub.find(socketId).isEmpty()) {
-                connections.unregister(record.get(), PresenceChange.DISCONNECTED, clock.instant());
+                connections.unregister(record.get(), OfflineReason.DISCONNECTED, clock.instant());
                 LOG.log(System.Logger.Level.INFO, "event=stale-record-removed socket={0}", socketId);
             }
         } catch (RuntimeException e) {

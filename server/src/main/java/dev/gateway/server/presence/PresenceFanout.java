@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Set;
 
 import dev.gateway.protocol.event.FrameCodec;
+import dev.gateway.protocol.event.OfflineReason;
 import dev.gateway.protocol.event.ServerEvent;
 import dev.gateway.server.client.Client;
 import dev.gateway.server.client.ClientHub;
@@ -43,10 +44,9 @@ public final class PresenceFanout {
     /**
      * A user's last live socket ended (on any node).
      *
-     * @param reason {@code disconnected} or {@code expired}
      * @param rooms  chat rooms the last socket had joined: their members here are told too
      */
-    public void offline(String userId, String timestamp, String reason, List<String> rooms) {
+    public void offline(String userId, String timestamp, OfflineReason reason, List<String> rooms) {
         String frame = codec.encode(new ServerEvent.PresenceOffline(userId, timestamp, reason));
         if (notify == PresenceNotify.ALL) {
             deliver(userId, frame, hub.all());
