@@ -41,8 +41,9 @@ public final class DisconnectCommand implements Callable<Integer> {
     @ArgGroup(multiplicity = "1")
     private Target target;
 
-    @Option(names = "--reason", paramLabel = "TEXT", defaultValue = "disconnected by an operator",
-            description = "Close reason the clients receive with code 4403 (at most 123 bytes). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--reason", paramLabel = "TEXT", defaultValue = Disconnection.DEFAULT_REASON,
+            description = "Close reason the clients receive with code 4403 (at most " + Disconnection.MAX_REASON_BYTES
+                          + " bytes). Default: ${DEFAULT-VALUE}.")
     private String reason;
 
     @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "5s", converter = DurationConverter.class,
@@ -80,8 +81,8 @@ public final class DisconnectCommand implements Callable<Integer> {
         gatewayctl.output().list(rows, List.of(Column.of("SOCKET", Disconnection.Result::socketId),
                                                Column.of("USER", Disconnection.Result::userId),
                                                Column.of("NODE", Disconnection.Result::serverId),
-                                               Column.of("RESULT", Disconnection.Result::result)));
-        boolean timedOut = rows.stream().anyMatch(row -> Disconnection.TIMEOUT.equals(row.result()));
+                                               Column.of("RESULT", row -> row.result().wire())));
+        boolean timedOut = rows.stream().anyMatch(row -> row.result() == Disconnection.Outcome.TIMEOUT);
         return rows.isEmpty() || timedOut ? ExitCodes.NOTHING_MATCHED : ExitCodes.OK;
     }
 

@@ -1,5 +1,7 @@
 package dev.gateway.protocol.event;
 
+import java.time.Duration;
+
 /**
  * WebSocket close codes the gateway uses (PROTOCOL section 3).
  * <p>
@@ -34,6 +36,12 @@ public enum CloseCode {
     RATE_LIMITED(4429),
     /** The socket's outbound queue overflowed: the client did not read fast enough. Reconnect. */
     SLOW_CONSUMER(4503);
+
+    /**
+     * How long a peer has to answer a close the server sent before its connection is dropped: one figure for the
+     * WebSocket connection, the Socket.IO session and the client's lifecycle, so that no layer gives up before another.
+     */
+    public static final Duration CLOSE_GRACE = Duration.ofSeconds(5);
 
     private final int code;
 

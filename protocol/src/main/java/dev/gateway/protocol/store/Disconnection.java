@@ -8,12 +8,15 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
+
+import com.fasterxml.jackson.annotation.JsonValue;
 
 import dev.gateway.protocol.event.OfflineReason;
 
@@ -26,9 +29,6 @@ import dev.gateway.protocol.event.OfflineReason;
  * events ({@code expired}) that follow.
  */
 public final class Disconnection {
-    public static final String CLOSED = "closed";
-    public static final String CLEANED = "cleaned";
-    public static final String TIMEOUT = "timeout";
     /** WebSocket close frames carry at most 123 bytes of reason (RFC 6455, 5.5). */
     public static final int MAX_REASON_BYTES = 123;
     public static final String DEFAULT_REASON = "disconnected by an operator";
@@ -43,8 +43,22 @@ public final class Disconnection {
         this.nodes = nodes;
     }
 
-    /** @param result {@link #CLOSED}, {@link #CLEANED} or {@link #TIMEOUT} */
-    public record Result(String socketId, String userId, String serverId, String result) {
+    /** What became of one socket, as {@code gatewayctl disconnect} and {@code POST /api/v1/disconnect} spell it. */
+    public enum Outcome {
+        /** Its node closed it. */
+        CLOSED,
+        /** Its node was dead, so its records were removed here. */
+        CLEANED,
+        /** Its node was alive but the socket was still open when the wait ended. */
+        TIMEOUT;
+
+        @JsonValue
+        public String wire() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    public record Result(String socketId, String userId, String serverId, Outcome result) {
     }
 
     /**
@@ -60,7 +74,7 @@ public final class Disconnection {
             throws InterruptedException {
         List<ConnectionRecord> sockets = new ArrayList<>(connections.findAll(socketIds));
         sockets.sort(order);
-        Map<String, String> results = new HashMap<>();
+        Map<String, Outcome> results = new HashMap<>();
         Set<String> asked = new HashSet<>();
         Map<String, List<ConnectionRecord>> byNode = sockets.stream()
                 .collect(Collectors.groupingBy(ConnectionRecord::serverId, TreeMap::new, Collectors.toList()));
@@ -75,7 +89,7 @@ public final class Disconnection {
             } else {
                 // Removing what is already gone is a no-op, so racing a live node that reaps the dead one is safe.
                 held.forEach(socket -> connections.unregister(socket, OfflineReason.EXPIRED, now));
-                held.forEach(socket -> results.put(socket.socketId(), CLEANED));
+                held.forEach(socket -> results.put(socket.socketId(), Outcome.CLEANED));
                 // With its last socket gone, a dead node is only a name in ws:nodes; a node that was merely cut off
                 // lists itself again when it registers its sockets anew.
                 if (connections.socketsOfNode(nodeId).isEmpty()) {
@@ -84,7 +98,7 @@ public final class Disconnection {
             }
         });
         Set<String> open = awaitClosed(asked, timeout);
-        asked.forEach(socketId -> results.put(socketId, open.contains(socketId) ? TIMEOUT : CLOSED));
+        asked.forEach(socketId -> results.put(socketId, open.contains(socketId) ? Outcome.TIMEOUT : Outcome.CLOSED));
         return sockets.stream()
                 .map(socket -> new Result(socket.socketId(), socket.userId(), socket.serverId(), results.get(socket.socketId())))
                 .toList();

@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 
+import dev.gateway.protocol.event.CloseCode;
 import dev.gateway.protocol.event.FrameCodec;
 import dev.gateway.protocol.event.ServerEvent;
 import dev.gateway.protocol.store.ConnectionRecord;
@@ -28,7 +29,7 @@ import dev.gateway.server.room.RoomService;
  * undoes it, so every way a socket can end (client close, TCP drop, expiry, operator, shutdown, overflow) runs the
  * same cleanup exactly once, and logs the one INFO line per connect and disconnect. It is the listener of every client
  * it opens, and the one owner of the clients it is closing (until their peer completes the close, or
- * {@link #CLOSE_GRACE} passes and the connection is dropped).
+ * {@link CloseCode#CLOSE_GRACE} passes and the connection is dropped).
  */
 public final class ClientLifecycle implements ClientListener {
     private static final System.Logger LOG = System.getLogger(ClientLifecycle.class.getName());
@@ -37,8 +38,6 @@ public final class ClientLifecycle implements ClientListener {
     private static final long SMALLEST_SOCKET_ID = 1_000_000_000_000_000_000L;
     /** How long an admitted socket may take to open before its registration is removed. */
     public static final Duration ADMISSION_TIMEOUT = Duration.ofSeconds(5);
-    /** How long a peer has to complete a close the server started before the connection is dropped. */
-    static final Duration CLOSE_GRACE = Duration.ofSeconds(5);
 
     private final ClientHub hub;
     private final PresenceService presence;
@@ -233,7 +232,7 @@ public final class ClientLifecycle implements ClientListener {
 
     /**
      * Forgets the clients being closed whose connection is gone, and drops the connection of those whose peer did not
-     * complete the close within {@link #CLOSE_GRACE} (again at every call until it is gone); run by the sweeper.
+     * complete the close within {@link CloseCode#CLOSE_GRACE} (again at every call until it is gone); run by the sweeper.
      */
     public void dropOverdueCloses(long nowMillis) {
         Iterator<Client> clients = closing.iterator();
@@ -242,7 +241,7 @@ public final class ClientLifecycle implements ClientListener {
             if (!client.isConnected()) {
                 clients.remove();
             } else {
-                client.closeIfOverdue(nowMillis, CLOSE_GRACE.toMillis());
+                client.closeIfOverdue(nowMillis, CloseCode.CLOSE_GRACE.toMillis());
             }
         }
     }

@@ -23,6 +23,8 @@ import io.helidon.websocket.WsCloseException;
 import io.helidon.websocket.WsListener;
 import io.helidon.websocket.WsSession;
 
+import dev.gateway.protocol.event.CloseCode;
+
 /**
  * One upgraded WebSocket connection, in Helidon's place ({@code io.helidon.webserver.websocket.WsConnection}) under
  * the same {@link WsListener} / {@link WsSession} API. It reads on the connection's own (virtual) thread and calls
@@ -51,7 +53,7 @@ public final class WebSocketConnection implements ServerConnection, WsSession {
     /** How long a peer that broke the protocol has to answer the server's close before TCP is dropped. */
     static final Duration VIOLATION_GRACE = Duration.ofSeconds(1);
     /** How long a peer has to answer any other close the server sends before TCP is dropped. */
-    static final Duration CLOSE_GRACE = Duration.ofSeconds(5);
+    static final Duration CLOSE_GRACE = CloseCode.CLOSE_GRACE;
 
     private static final System.Logger LOG = System.getLogger(WebSocketConnection.class.getName());
     private static final long WRITE_WAIT_MILLIS = 1000;

@@ -1,6 +1,7 @@
 package dev.gateway.server.node;
 
 import dev.gateway.protocol.event.OfflineReason;
+import dev.gateway.protocol.store.Disconnection;
 import dev.gateway.server.client.ClientLifecycle;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -55,7 +56,7 @@ public final class NodeCommandHandler implements Consumer<String> {
             throw new UncheckedIOException("unreadable node command", e);
         }
         if (command instanceof NodeCommand.Disconnect disconnect) {
-            String reason = disconnect.reason() == null || disconnect.reason().isBlank() ? "disconnected by an operator"
+            String reason = disconnect.reason() == null || disconnect.reason().isBlank() ? Disconnection.DEFAULT_REASON
                                                                                            : disconnect.reason();
             for (String socketId : disconnect.socketIds()) {
                 Optional<Client> client = hub.find(socketId);

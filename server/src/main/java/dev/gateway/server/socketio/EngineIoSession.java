@@ -58,11 +58,9 @@ public final class EngineIoSession {
     private static final OutboundFrame LAST_NOOP = new OutboundFrame(NOOP);
     /** No close frame to send: the client's own close frame was answered already. */
     private static final int ANSWERED = 0;
-    private static final int NORMAL = 1000;
+    private static final int NORMAL = CloseCode.NORMAL.code();
     private static final int POLICY_VIOLATION = CloseCode.POLICY_VIOLATION.code();
-    private static final int TOO_BIG = 1009;
-    /** How long a peer has to answer a close frame the session sent before the connection is dropped. */
-    private static final long CLOSE_GRACE_MILLIS = 5000;
+    private static final int TOO_BIG = CloseCode.MESSAGE_TOO_BIG.code();
 
     /** The life of a session; see the class comment. */
     public enum State {
@@ -771,7 +769,7 @@ public final class EngineIoSession {
                 if (ws.isOpen()) {
                     ws.abort();
                 }
-            }, CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS));
+            }, CloseCode.CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS));
         }
     }
 

@@ -3,6 +3,7 @@ package dev.gateway.server.client;
 import java.time.Duration;
 import java.util.Optional;
 
+import dev.gateway.protocol.event.CloseCode;
 import dev.gateway.server.auth.Principal;
 
 import org.junit.jupiter.api.AfterEach;
@@ -92,9 +93,9 @@ class ClientLifecycleTest {
         node.lifecycle.end(client, DisconnectReason.OPERATOR, "maintenance"); // its writer never runs: no close completes
         long ended = node.clock.millis();
 
-        node.lifecycle.dropOverdueCloses(ended + ClientLifecycle.CLOSE_GRACE.toMillis() - 1);
+        node.lifecycle.dropOverdueCloses(ended + CloseCode.CLOSE_GRACE.toMillis() - 1);
         assertThat(transport.isOpen(), is(true));
-        node.lifecycle.dropOverdueCloses(ended + ClientLifecycle.CLOSE_GRACE.toMillis());
+        node.lifecycle.dropOverdueCloses(ended + CloseCode.CLOSE_GRACE.toMillis());
 
         assertThat(transport.isOpen(), is(false));
     }

@@ -6,6 +6,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.gateway.protocol.event.CloseCode;
+
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.nullValue;
@@ -103,7 +105,7 @@ class ClientSweeperTest {
         Client client = node.open("1000000000000000001", "alice", transport);
         node.lifecycle.end(client, DisconnectReason.OPERATOR, "maintenance"); // not written: the executor does not run
 
-        node.clock.advance(ClientLifecycle.CLOSE_GRACE.minusMillis(1));
+        node.clock.advance(CloseCode.CLOSE_GRACE.minusMillis(1));
         sweeper.sweep();
         assertThat(transport.isOpen(), is(true));
         node.clock.advance(Duration.ofMillis(1));
