@@ -1,7 +1,5 @@
 package dev.gateway.server;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -19,6 +17,7 @@ import javax.crypto.spec.SecretKeySpec;
 
 import dev.gateway.protocol.store.RedisKeys;
 import dev.gateway.server.config.EnvironmentAliases;
+import dev.gateway.testsupport.TestRedis;
 
 import io.helidon.http.Status;
 import io.helidon.webclient.api.HttpClientResponse;
@@ -30,7 +29,6 @@ import io.helidon.webserver.testing.junit5.SetUpServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.RedisClient;
-import redis.embedded.RedisServer;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
@@ -45,7 +43,7 @@ import static org.hamcrest.Matchers.startsWith;
 @ServerTest
 class GatewayServerTest {
     private static final String SECRET = "a-test-secret-that-is-long-enough-for-hs256!";
-    private static RedisServer redisServer;
+    private static TestRedis redisServer;
     private static RedisClient redis;
     private static Gateway gateway;
 
@@ -63,15 +61,10 @@ class GatewayServerTest {
     }
 
     @SetUpServer
-    static void setUp(WebServerConfig.Builder builder) throws IOException {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        redisServer = RedisServer.builder().port(port).bind("127.0.0.1").setting("save \"\"").build();
-        redisServer.start();
-        redis = RedisClient.create("redis://127.0.0.1:" + port);
-        gateway = Gateway.create(EnvironmentAliases.load(Map.of("REDIS_URL", "redis://127.0.0.1:" + port,
+    static void setUp(WebServerConfig.Builder builder) {
+        redisServer = TestRedis.started();
+        redis = redisServer.client();
+        gateway = Gateway.create(EnvironmentAliases.load(Map.of("REDIS_URL", redisServer.url(),
                                                                 "JWT_SECRET", SECRET,
                                                                 "GATEWAY_NODE_ID", "server-test")),
                                  Clock.systemUTC());
@@ -81,8 +74,7 @@ class GatewayServerTest {
     @AfterAll
     static void tearDown() {
         gateway.stop();
-        redis.close();
-        redisServer.stop();
+        redisServer.close();
     }
 
     @Test

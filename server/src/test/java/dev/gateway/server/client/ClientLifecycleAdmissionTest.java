@@ -1,7 +1,5 @@
 package dev.gateway.server.client;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,15 +30,16 @@ import dev.gateway.server.presence.PresenceService;
 import dev.gateway.server.room.LocalRooms;
 import dev.gateway.server.room.RoomFanout;
 import dev.gateway.server.room.RoomService;
+import dev.gateway.testsupport.MovableClock;
+import dev.gateway.testsupport.TestRedis;
 
 import io.helidon.metrics.api.Metrics;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.RedisClient;
-import redis.embedded.RedisServer;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.empty;
@@ -54,7 +53,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
  */
 class ClientLifecycleAdmissionTest {
     private static final Instant T0 = Instant.parse("2025-03-01T10:00:00Z");
-    private static RedisServer server;
+    @RegisterExtension
+    static final TestRedis REDIS = new TestRedis();
     private static RedisClient redis;
 
     private final MovableClock clock = new MovableClock(T0);
@@ -63,25 +63,12 @@ class ClientLifecycleAdmissionTest {
     private ClientLifecycle lifecycle;
 
     @BeforeAll
-    static void startRedis() throws IOException {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        server = RedisServer.builder().port(port).bind("127.0.0.1").setting("save \"\"").build();
-        server.start();
-        redis = RedisClient.create("redis://127.0.0.1:" + port);
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        redis.close();
-        server.stop();
+    static void client() {
+        redis = REDIS.client();
     }
 
     @BeforeEach
     void newLifecycle() {
-        redis.flushAll();
         GatewaySettings settings = GatewaySettings.create(EnvironmentAliases.load(Map.of("GATEWAY_NODE_ID", "node-a",
                                                                                          "MAX_SOCKETS_PER_USER", "1"))
                                                                   .get("gateway"));
@@ -187,33 +174,6 @@ class ClientLifecycleAdmissionTest {
                 throw new AssertionError("socket " + socketId + " still registered: " + redis.keys("*"));
             }
             Thread.sleep(10);
-        }
-    }
-
-    private static final class MovableClock extends Clock {
-        private volatile Instant now;
-
-        MovableClock(Instant now) {
-            this.now = now;
-        }
-
-        void advance(Duration duration) {
-            now = now.plus(duration);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
         }
     }
 

@@ -1,7 +1,5 @@
 package dev.gateway.server.client;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,10 +22,11 @@ import dev.gateway.server.presence.PresenceService;
 import dev.gateway.server.room.LocalRooms;
 import dev.gateway.server.room.RoomFanout;
 import dev.gateway.server.room.RoomService;
+import dev.gateway.testsupport.MovableClock;
+import dev.gateway.testsupport.TestRedis;
 
 import io.helidon.metrics.api.Metrics;
 import redis.clients.jedis.RedisClient;
-import redis.embedded.RedisServer;
 
 /**
  * The client parts of one node against a real (embedded) Redis, on a clock the test moves and a
@@ -39,22 +38,15 @@ final class NodeFixture implements AutoCloseable {
     static final Duration HEARTBEAT = Duration.ofSeconds(10);
     static final int OUTBOUND_QUEUE_FRAMES = 8;
 
-    final RedisServer server;
-    final RedisClient redis;
+    final TestRedis server = TestRedis.started();
+    final RedisClient redis = server.client();
     final MovableClock clock = new MovableClock(T0);
     final ManualExecutor executor = new ManualExecutor();
     final ClientHub hub = new ClientHub();
     final PresenceService presence;
     final ClientLifecycle lifecycle;
 
-    NodeFixture() throws IOException {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        server = RedisServer.builder().port(port).bind("127.0.0.1").setting("save \"\"").build();
-        server.start();
-        redis = RedisClient.create("redis://127.0.0.1:" + port);
+    NodeFixture() {
         GatewaySettings settings = GatewaySettings.create(EnvironmentAliases.load(Map.of(
                 "GATEWAY_NODE_ID", "node-a",
                 "HEARTBEAT_INTERVAL_SECONDS", Long.toString(HEARTBEAT.toSeconds()),
@@ -83,34 +75,7 @@ final class NodeFixture implements AutoCloseable {
 
     @Override
     public void close() {
-        redis.close();
-        server.stop();
+        server.close();
     }
 
-    static final class MovableClock extends Clock {
-        private volatile Instant now;
-
-        MovableClock(Instant now) {
-            this.now = now;
-        }
-
-        void advance(Duration duration) {
-            now = now.plus(duration);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
 }
