@@ -18,7 +18,8 @@ import dev.gateway.protocol.event.Json;
 import dev.gateway.protocol.event.OfflineReason;
 import dev.gateway.protocol.event.ServerEvent.ChatMessage;
 import dev.gateway.protocol.event.ServerEvent;
-import dev.gateway.protocol.store.ChannelRecorder.Message;
+import dev.gateway.testsupport.ChannelRecorder;
+import dev.gateway.testsupport.ChannelRecorder.Message;
 import dev.gateway.testsupport.TestRedis;
 
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -16,10 +16,11 @@ import java.util.concurrent.TimeUnit;
 
 import dev.gateway.protocol.event.Json;
 import dev.gateway.protocol.event.OfflineReason;
-import dev.gateway.protocol.store.ChannelRecorder.Message;
 import dev.gateway.protocol.store.ConnectionStore.Registered;
 import dev.gateway.protocol.store.ConnectionStore.Registration;
 import dev.gateway.protocol.store.ConnectionStore.Removal;
+import dev.gateway.testsupport.ChannelRecorder;
+import dev.gateway.testsupport.ChannelRecorder.Message;
 import dev.gateway.testsupport.TestRedis;
 
 import com.fasterxml.jackson.databind.JsonNode;

@@ -8,8 +8,9 @@ import java.util.Set;
 
 import dev.gateway.protocol.event.Json;
 import dev.gateway.protocol.event.OfflineReason;
-import dev.gateway.protocol.store.ChannelRecorder.Message;
 import dev.gateway.protocol.store.PresenceStore.OnlineUser;
+import dev.gateway.testsupport.ChannelRecorder;
+import dev.gateway.testsupport.ChannelRecorder.Message;
 import dev.gateway.testsupport.Poll;
 import dev.gateway.testsupport.TestRedis;
 

@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (a client that stops reading), or fail every send (a connection that is gone). It also records whether two sends
  * ever overlapped, which a WebSocket session does not survive.
  */
-final class FakeTransport implements Transport {
+public final class FakeTransport implements Transport {
     private final List<String> written = new ArrayList<>();
     private final List<Integer> batches = new ArrayList<>();
     private final CountDownLatch unblocked = new CountDownLatch(1);
@@ -30,7 +30,7 @@ final class FakeTransport implements Transport {
     }
 
     /** Every send throws, as a send on a dropped connection does. */
-    FakeTransport failing() {
+    public FakeTransport failing() {
         failing = true;
         return this;
     }
@@ -51,7 +51,7 @@ final class FakeTransport implements Transport {
     }
 
     /** What was written so far: {@code text:...}, {@code ping}, {@code pong:...}, {@code close:CODE:REASON}. */
-    synchronized List<String> written() {
+    public synchronized List<String> written() {
         return List.copyOf(written);
     }
 

@@ -5,7 +5,7 @@ import java.util.Queue;
 import java.util.concurrent.Executor;
 
 /** Runs submitted tasks only when told to, on the calling thread: the order of events is the test's. */
-final class ManualExecutor implements Executor {
+public final class ManualExecutor implements Executor {
     private final Queue<Runnable> tasks = new ArrayDeque<>();
 
     @Override
@@ -14,7 +14,7 @@ final class ManualExecutor implements Executor {
     }
 
     /** Runs the tasks queued so far, and those they queue. */
-    void runAll() {
+    public void runAll() {
         Runnable next;
         while ((next = poll()) != null) {
             next.run();

@@ -1,10 +1,8 @@
 package dev.gateway.server.client;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -33,25 +31,32 @@ import redis.clients.jedis.RedisClient;
  * {@link ManualExecutor} the test runs (the clients' writers and the Redis removals): heartbeat interval 10 s,
  * presence TTL 30 s, 8 frames per outbox.
  */
-final class NodeFixture implements AutoCloseable {
-    static final Instant T0 = Instant.parse("2025-03-01T10:00:00Z");
+public final class NodeFixture implements AutoCloseable {
+    public static final Instant T0 = Instant.parse("2025-03-01T10:00:00Z");
     static final Duration HEARTBEAT = Duration.ofSeconds(10);
     static final int OUTBOUND_QUEUE_FRAMES = 8;
 
     final TestRedis server = TestRedis.started();
     final RedisClient redis = server.client();
-    final MovableClock clock = new MovableClock(T0);
-    final ManualExecutor executor = new ManualExecutor();
+    public final MovableClock clock = new MovableClock(T0);
+    public final ManualExecutor executor = new ManualExecutor();
     final ClientHub hub = new ClientHub();
     final PresenceService presence;
-    final ClientLifecycle lifecycle;
+    public final ClientLifecycle lifecycle;
 
-    NodeFixture() {
-        GatewaySettings settings = GatewaySettings.create(EnvironmentAliases.load(Map.of(
+    public NodeFixture() {
+        this(Map.of());
+    }
+
+    /** @param moreSettings environment variables besides the fixture's own, such as {@code RATE_LIMIT_PER_SECOND} */
+    public NodeFixture(Map<String, String> moreSettings) {
+        Map<String, String> environment = new HashMap<>(moreSettings);
+        environment.putAll(Map.of(
                 "GATEWAY_NODE_ID", "node-a",
                 "HEARTBEAT_INTERVAL_SECONDS", Long.toString(HEARTBEAT.toSeconds()),
                 "PRESENCE_TTL_SECONDS", "30",
-                "OUTBOUND_QUEUE_FRAMES", Integer.toString(OUTBOUND_QUEUE_FRAMES))).get("gateway"));
+                "OUTBOUND_QUEUE_FRAMES", Integer.toString(OUTBOUND_QUEUE_FRAMES)));
+        GatewaySettings settings = GatewaySettings.create(EnvironmentAliases.load(environment).get("gateway"));
         ConnectionStore connections = new ConnectionStore(redis, Json.mapper());
         GatewayMetrics metrics = new GatewayMetrics(Metrics.globalRegistry(), hub);
         presence = new PresenceService(connections, new PresenceStore(redis, Json.mapper(), connections),
@@ -62,7 +67,7 @@ final class NodeFixture implements AutoCloseable {
     }
 
     /** Opens a socket of {@code userId} whose token expires an hour after T0, and writes what it was sent. */
-    Client open(String socketId, String userId, Transport transport) throws TooManyConnectionsException {
+    public Client open(String socketId, String userId, Transport transport) throws TooManyConnectionsException {
         return open(socketId, userId, T0.plusSeconds(3600), transport);
     }
 
@@ -77,5 +82,4 @@ final class NodeFixture implements AutoCloseable {
     public void close() {
         server.close();
     }
-
 }

@@ -1,4 +1,4 @@
-package dev.gateway.protocol.store;
+package dev.gateway.testsupport;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -55,7 +55,8 @@ public final class ChannelRecorder implements AutoCloseable {
         });
     }
 
-    static ChannelRecorder start(int port, String... channels) {
+    /** Subscribes to the channels of the Redis on {@code port} (127.0.0.1); returns once every subscription is confirmed. */
+    public static ChannelRecorder start(int port, String... channels) {
         ChannelRecorder recorder = new ChannelRecorder(port, List.of(channels));
         recorder.thread.start();
         try {
