@@ -2,11 +2,8 @@ package dev.gateway.server.client;
 
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,6 +29,7 @@ import dev.gateway.server.presence.PresenceService;
 import dev.gateway.server.room.LocalRooms;
 import dev.gateway.server.room.RoomFanout;
 import dev.gateway.server.room.RoomService;
+import dev.gateway.testsupport.MovableClock;
 
 import io.helidon.metrics.api.Metrics;
 import org.junit.jupiter.api.AfterAll;
@@ -187,33 +185,6 @@ class ClientLifecycleAdmissionTest {
                 throw new AssertionError("socket " + socketId + " still registered: " + redis.keys("*"));
             }
             Thread.sleep(10);
-        }
-    }
-
-    private static final class MovableClock extends Clock {
-        private volatile Instant now;
-
-        MovableClock(Instant now) {
-            this.now = now;
-        }
-
-        void advance(Duration duration) {
-            now = now.plus(duration);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
         }
     }
 
