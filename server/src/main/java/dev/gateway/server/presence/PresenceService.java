@@ -87,10 +87,12 @@ public final class PresenceService {
      */
     public ConnectionStore.NewSocket register(ConnectionRecord record) {
         Instant now = clock.instant();
+        // added before the script runs, so that a recovery running meanwhile counts this socket as one of ours
         registered.add(record.socketId());
+        ConnectionStore.NewSocket socket;
         try {
             try {
-                return registrations.register(registration(record, now));
+                socket = registrations.register(registration(record, now));
             } catch (JedisConnectionException e) {
                 if (timedOut(e)) {
                     throw e;
@@ -98,12 +100,16 @@ public final class PresenceService {
                 // a pooled connection that died with a Redis restart the node has not noticed yet: check now (which
                 // drops the dead connections and recovers) and try once more; registering twice publishes once
                 verifyRedis.run();
-                return registrations.register(registration(record, now));
+                socket = registrations.register(registration(record, now));
             }
         } catch (RuntimeException e) {
             registered.remove(record.socketId());
             throw e;
         }
+        if (socket.registered() == ConnectionStore.Registered.OVER_USER_CAP) {
+            registered.remove(record.socketId()); // refused: nothing was written
+        }
+        return socket;
     }
 
     private static boolean timedOut(Throwable failure) {

@@ -135,6 +135,7 @@ class PresenceServiceTest {
         assertThat(presence.register(record("s4", "alice")).registered(), is(Registered.OVER_USER_CAP));
         assertThat(connections.find("s4"), is(Optional.empty()));
         assertThat(connections.socketsOfUser("alice"), hasSize(MAX_SOCKETS_PER_USER));
+        assertThat(presence.isRegisteredHere("s4"), is(false));
     }
 
     @Test
