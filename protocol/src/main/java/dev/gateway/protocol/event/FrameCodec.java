@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -73,7 +74,7 @@ public final class FrameCodec {
         if (data == null || data.isNull()) {
             data = EMPTY;
         } else if (!data.isObject()) {
-            throw new BadFrameException(ErrorCode.VALIDATION, "data must be an object", ack);
+            throw new BadFrameException(ErrorCode.VALIDATION, "data must be an object", ack, Optional.of(event.asText()));
         }
         return new InboundFrame(event.asText(), data, ack);
     }
@@ -149,11 +150,17 @@ public final class FrameCodec {
     public static final class BadFrameException extends RuntimeException {
         private final ErrorCode code;
         private final OptionalLong ack;
+        private final Optional<String> event;
 
         BadFrameException(ErrorCode code, String message, OptionalLong ack) {
+            this(code, message, ack, Optional.empty());
+        }
+
+        BadFrameException(ErrorCode code, String message, OptionalLong ack, Optional<String> event) {
             super(message, null, false, false);
             this.code = code;
             this.ack = ack;
+            this.event = event;
         }
 
         public ErrorCode code() {
@@ -162,6 +169,11 @@ public final class FrameCodec {
 
         public OptionalLong ack() {
             return ack;
+        }
+
+        /** The event's name, when the frame got as far as naming it (its {@code data} was what was wrong). */
+        public Optional<String> event() {
+            return event;
         }
     }
 }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.UnaryOperator;
@@ -225,7 +226,8 @@ public final class SocketIoCodec {
         if (data == null || data.isNull()) {
             data = EMPTY;
         } else if (!data.isObject()) {
-            throw new BadFrameException(ErrorCode.VALIDATION, "data must be an object", ack);
+            throw new BadFrameException(ErrorCode.VALIDATION, "data must be an object", ack,
+                                        Optional.of(array.get(0).asText()));
         }
         return new Packet.Event(new InboundFrame(array.get(0).asText(), data, ack));
     }

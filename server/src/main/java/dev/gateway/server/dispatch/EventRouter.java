@@ -8,6 +8,7 @@ import java.util.OptionalLong;
 import java.util.function.Function;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 
 import dev.gateway.protocol.event.ClientEvent;
 import dev.gateway.protocol.event.ErrorCode;
@@ -77,8 +78,10 @@ public final class EventRouter {
      * frame would be.
      */
     public void onBadFrame(Client client, BadFrameException e) {
-        if (admit(client, e.ack(), Map.of())) {
-            reply(client, e.ack(), e.code(), e.getMessage());
+        // a named event whose data is not an object still gets its event's failure fields (chat:send's status)
+        Map<String, ?> ackFields = e.event().map(name -> failureFields(name, MissingNode.getInstance())).orElse(Map.of());
+        if (admit(client, e.ack(), ackFields)) {
+            reply(client, e.ack(), e.code(), e.getMessage(), ackFields);
         }
     }
 
@@ -142,8 +145,12 @@ public final class EventRouter {
     }
 
     private Map<String, ?> failureFields(InboundFrame frame) {
-        Function<JsonNode, Map<String, ?>> fields = failureFields.get(frame.event());
-        return fields == null ? Map.of() : fields.apply(frame.data());
+        return failureFields(frame.event(), frame.data());
+    }
+
+    private Map<String, ?> failureFields(String event, JsonNode data) {
+        Function<JsonNode, Map<String, ?>> fields = failureFields.get(event);
+        return fields == null ? Map.of() : fields.apply(data);
     }
 
     @SuppressWarnings("unchecked") // on() pairs each record class with a handler of that class

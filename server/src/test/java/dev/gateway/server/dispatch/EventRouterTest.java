@@ -237,6 +237,33 @@ class EventRouterTest {
     }
 
     @Test
+    void dataThatIsNotAnObjectStillGetsTheEventsFailureFields() {
+        router.on(ChatSend.class, recording());
+        router.failureAckFields(ChatSend.NAME, data -> failed(ChatSend.rawClientMsgId(data).orElse(null)));
+
+        router.onText(client, "{\"event\":\"chat:send\",\"data\":\"x\",\"ack\":4}");
+
+        assertThat(handled, is(empty()));
+        assertThat(replies(), contains(json("{\"event\":\"ack\",\"ack\":4,\"data\":{\"success\":false,\"status\":\"FAILED\","
+                                            + "\"clientMsgId\":null,\"error\":{\"code\":\"VALIDATION\","
+                                            + "\"message\":\"data must be an object\"}}}")));
+        assertOpen();
+    }
+
+    @Test
+    void aRateLimitedFrameWhoseDataIsNotAnObjectStillGetsTheEventsFailureFields() {
+        router.failureAckFields(ChatSend.NAME, data -> failed(ChatSend.rawClientMsgId(data).orElse(null)));
+        router.onBinary(client);
+        router.onBinary(client);
+
+        router.onText(client, "{\"event\":\"chat:send\",\"data\":[],\"ack\":5}");
+
+        assertThat(replies().getLast(), is(json("{\"event\":\"ack\",\"ack\":5,\"data\":{\"success\":false,"
+                                                + "\"status\":\"FAILED\",\"clientMsgId\":null,\"error\":"
+                                                + "{\"code\":\"RATE_LIMITED\",\"message\":\"too many frames; slow down\"}}}")));
+    }
+
+    @Test
     void aHandlersRefusalIsAnsweredWithItsCodeAndTheEventsFailureFields() {
         router.on(ChatSend.class, (c, send) -> {
             throw new ProtocolException(ErrorCode.FORBIDDEN, "join chat c1 first (chat:join)");
