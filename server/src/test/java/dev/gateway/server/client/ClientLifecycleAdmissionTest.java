@@ -20,8 +20,6 @@ import dev.gateway.protocol.store.PresenceStore;
 import dev.gateway.server.auth.Principal;
 import dev.gateway.server.client.Client;
 import dev.gateway.server.client.ClientHub;
-import dev.gateway.server.client.OutboundFrame;
-import dev.gateway.server.client.Transport;
 import dev.gateway.server.config.EnvironmentAliases;
 import dev.gateway.server.config.GatewaySettings;
 import dev.gateway.server.observe.GatewayMetrics;
@@ -101,7 +99,7 @@ class ClientLifecycleAdmissionTest {
     void openingAnAdmittedSocketCompletesItsRecordWithThePeersAddress() throws Exception {
         ClientLifecycle.Admission admission = admit("s1", "alice");
 
-        Client client = lifecycle.open(admission, new TestTransport("192.0.2.7"));
+        Client client = lifecycle.open(admission, new FakeTransport().from("192.0.2.7"));
 
         assertThat(hub.find("s1").isPresent(), is(true));
         assertThat(client.record().ipAddress(), is("192.0.2.7"));
@@ -128,7 +126,7 @@ class ClientLifecycleAdmissionTest {
         clock.advance(ClientLifecycle.ADMISSION_TIMEOUT);
         lifecycle.expireAdmissions(clock.millis());
 
-        assertThrows(IllegalStateException.class, () -> lifecycle.open(admission, new TestTransport("192.0.2.7")));
+        assertThrows(IllegalStateException.class, () -> lifecycle.open(admission, new FakeTransport().from("192.0.2.7")));
         assertThat(hub.find("s1").isPresent(), is(false));
         awaitGone("s1");
     }
@@ -144,7 +142,7 @@ class ClientLifecycleAdmissionTest {
 
     @Test
     void anOpenedSocketIsNeverExpiredAsAnAdmission() throws Exception {
-        lifecycle.open(admit("s1", "alice"), new TestTransport("192.0.2.7"));
+        lifecycle.open(admit("s1", "alice"), new FakeTransport().from("192.0.2.7"));
 
         clock.advance(ClientLifecycle.ADMISSION_TIMEOUT.multipliedBy(2));
         lifecycle.expireAdmissions(clock.millis());
@@ -174,33 +172,6 @@ class ClientLifecycleAdmissionTest {
                 throw new AssertionError("socket " + socketId + " still registered: " + redis.keys("*"));
             }
             Thread.sleep(10);
-        }
-    }
-
-    private record TestTransport(String remoteAddress) implements Transport {
-        @Override
-        public void sendText(OutboundFrame frame) {
-        }
-
-        @Override
-        public void sendPing() {
-        }
-
-        @Override
-        public void sendPong(byte[] payload) {
-        }
-
-        @Override
-        public void sendClose(int code, String reason) {
-        }
-
-        @Override
-        public void abort() {
-        }
-
-        @Override
-        public boolean isOpen() {
-            return true;
         }
     }
 }

@@ -22,10 +22,17 @@ public final class FakeTransport implements Transport {
     private volatile boolean blocking;
     private volatile boolean failing;
     private volatile boolean open = true;
+    private String remoteAddress = "127.0.0.1";
 
     /** Every text send waits until {@link #unblock()}. */
     FakeTransport blocking() {
         blocking = true;
+        return this;
+    }
+
+    /** The peer's address this connection reports. */
+    public FakeTransport from(String address) {
+        remoteAddress = address;
         return this;
     }
 
@@ -130,7 +137,7 @@ public final class FakeTransport implements Transport {
 
     @Override
     public String remoteAddress() {
-        return "127.0.0.1";
+        return remoteAddress;
     }
 
     private void enter() throws Exception {

@@ -28,8 +28,7 @@ import dev.gateway.server.client.Client;
 import dev.gateway.server.client.ClientHub;
 import dev.gateway.server.client.ClientListener;
 import dev.gateway.server.client.DisconnectReason;
-import dev.gateway.server.client.OutboundFrame;
-import dev.gateway.server.client.Transport;
+import dev.gateway.server.client.FakeTransport;
 import dev.gateway.server.config.EnvironmentAliases;
 import dev.gateway.server.config.GatewaySettings;
 import dev.gateway.server.observe.GatewayMetrics;
@@ -602,7 +601,7 @@ class PresenceServiceTest {
 
     private Client client(ConnectionRecord record) {
         Principal principal = new Principal(record.userId(), Optional.empty(), Optional.empty(), T0.plusSeconds(3600));
-        return new Client(record, principal, new OpenTransport(), Runnable::run, new Client.Limits(8, 100),
+        return new Client(record, principal, new FakeTransport(), Runnable::run, new Client.Limits(8, 100),
                           new IgnoringListener(), clock.millis());
     }
 
@@ -642,39 +641,6 @@ class PresenceServiceTest {
             return mapper.readTree(json);
         } catch (Exception e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    /** A connection that stays open and drops what is sent: these tests look at Redis, not at frames. */
-    private static final class OpenTransport implements Transport {
-        @Override
-        public void sendText(OutboundFrame frame) {
-        }
-
-        @Override
-        public void sendPing() {
-        }
-
-        @Override
-        public void sendPong(byte[] payload) {
-        }
-
-        @Override
-        public void sendClose(int code, String reason) {
-        }
-
-        @Override
-        public void abort() {
-        }
-
-        @Override
-        public boolean isOpen() {
-            return true;
-        }
-
-        @Override
-        public String remoteAddress() {
-            return "127.0.0.1";
         }
     }
 
