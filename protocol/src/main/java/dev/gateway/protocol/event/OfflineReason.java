@@ -1,8 +1,6 @@
 package dev.gateway.protocol.event;
 
-import java.util.Locale;
-
-import com.fasterxml.jackson.annotation.JsonValue;
+import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
  * Why a user went offline, as {@code presence:offline}, the {@code gw:presence} message and the event stream's
@@ -10,13 +8,9 @@ import com.fasterxml.jackson.annotation.JsonValue;
  */
 public enum OfflineReason {
     /** The user's last socket closed, for whatever reason other than a lapsed heartbeat. */
+    @JsonProperty("disconnected")
     DISCONNECTED,
     /** The user's presence lapsed: no {@code presence:ping} within the TTL, or the node holding it died. */
-    EXPIRED;
-
-    /** The contract's spelling. */
-    @JsonValue
-    public String wire() {
-        return name().toLowerCase(Locale.ROOT);
-    }
+    @JsonProperty("expired")
+    EXPIRED
 }

@@ -8,7 +8,6 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -46,15 +45,22 @@ public final class Disconnection {
     /** What became of one socket, as {@code gatewayctl disconnect} and {@code POST /api/v1/disconnect} spell it. */
     public enum Outcome {
         /** Its node closed it. */
-        CLOSED,
+        CLOSED("closed"),
         /** Its node was dead, so its records were removed here. */
-        CLEANED,
+        CLEANED("cleaned"),
         /** Its node was alive but the socket was still open when the wait ended. */
-        TIMEOUT;
+        TIMEOUT("timeout");
 
+        private final String wire;
+
+        Outcome(String wire) {
+            this.wire = wire;
+        }
+
+        /** The spelling in JSON and in gatewayctl's table. */
         @JsonValue
         public String wire() {
-            return name().toLowerCase(Locale.ROOT);
+            return wire;
         }
     }
 

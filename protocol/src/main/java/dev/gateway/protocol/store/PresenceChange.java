@@ -1,11 +1,10 @@
 package dev.gateway.protocol.store;
 
 import java.util.List;
-import java.util.Locale;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.annotation.JsonValue;
+import com.fasterxml.jackson.annotation.JsonProperty;
 
 import dev.gateway.protocol.event.OfflineReason;
 
@@ -22,12 +21,8 @@ public record PresenceChange(Type type, String userId, String timestamp, Offline
 
     /** The transition, spelled {@code online} or {@code offline} on the channel. */
     public enum Type {
-        ONLINE, OFFLINE;
-
-        @JsonValue
-        public String wire() {
-            return name().toLowerCase(Locale.ROOT);
-        }
+        @JsonProperty("online") ONLINE,
+        @JsonProperty("offline") OFFLINE
     }
 
     public static PresenceChange online(String userId, String timestamp) {

@@ -3,6 +3,7 @@ package dev.gateway.protocol.event;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 import dev.gateway.protocol.event.FrameCodec.BadFrameException;
@@ -111,6 +112,7 @@ class FrameCodecTest {
 
         assertThat(e.code(), is(ErrorCode.BAD_FRAME));
         assertThat(e.ack(), is(OptionalLong.of(5)));
+        assertThat(e.event(), is(Optional.empty()));
     }
 
     @Test
@@ -157,6 +159,7 @@ class FrameCodecTest {
         assertThat(e.code(), is(ErrorCode.VALIDATION));
         assertThat(e.ack(), is(OptionalLong.of(9)));
         assertThat(e.getMessage(), is("data must be an object"));
+        assertThat(e.event(), is(Optional.of("chat:send"))); // for the event's own failure ack fields
     }
 
     @Test

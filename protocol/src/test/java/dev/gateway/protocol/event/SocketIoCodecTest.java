@@ -2,6 +2,7 @@ package dev.gateway.protocol.event;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 import dev.gateway.protocol.event.FrameCodec.BadFrameException;
@@ -43,6 +44,7 @@ class SocketIoCodecTest {
 
         assertThat(e.code(), is(ErrorCode.VALIDATION));
         assertThat(e.ack(), is(OptionalLong.of(3)));
+        assertThat(e.event(), is(Optional.of("chat:send")));
     }
 
     @Test

@@ -39,7 +39,7 @@ import dev.gateway.protocol.event.CloseCode;
  *   open ──frames──► listener.onMessage / onPing / onPong
  *    │ peer's close ──► close frame back (its code echoed), onClose, TCP closed
  *    │ violation    ──► close frame (1002/1007/1009), onError; waits VIOLATION_GRACE for the peer's close
- *    │ close(code)  ──► close frame; frames that follow are not delivered; waits CLOSE_GRACE for the peer's close
+ *    │ close(code)  ──► close frame; frames that follow are not delivered; waits CloseCode.CLOSE_GRACE for the peer's close
  *    │ TCP drop, abort() (any thread) ──► onError (unless the listener already heard the end), TCP closed
  * </pre>
  * The listener hears the end once: {@code onClose} or {@code onError}.
@@ -52,8 +52,6 @@ import dev.gateway.protocol.event.CloseCode;
 public final class WebSocketConnection implements ServerConnection, WsSession {
     /** How long a peer that broke the protocol has to answer the server's close before TCP is dropped. */
     static final Duration VIOLATION_GRACE = Duration.ofSeconds(1);
-    /** How long a peer has to answer any other close the server sends before TCP is dropped. */
-    static final Duration CLOSE_GRACE = CloseCode.CLOSE_GRACE;
 
     private static final System.Logger LOG = System.getLogger(WebSocketConnection.class.getName());
     private static final long WRITE_WAIT_MILLIS = 1000;
@@ -179,18 +177,18 @@ public final class WebSocketConnection implements ServerConnection, WsSession {
 
     /**
      * Sends the close frame (once; later calls do nothing) and drops TCP if the peer has not answered within
-     * {@link #CLOSE_GRACE}. Frames the peer sends meanwhile are read but not delivered.
+     * {@link CloseCode#CLOSE_GRACE}. Frames the peer sends meanwhile are read but not delivered.
      */
     @Override
     public WsSession close(int code, String reason) {
-        sendClose(code, reason, CLOSE_GRACE);
+        sendClose(code, reason, CloseCode.CLOSE_GRACE);
         return this;
     }
 
     @Override
     public WsSession terminate() {
         try {
-            sendClose(WsCloseCodes.NORMAL_CLOSE, "terminated", CLOSE_GRACE);
+            sendClose(WsCloseCodes.NORMAL_CLOSE, "terminated", CloseCode.CLOSE_GRACE);
         } finally {
             abort();
         }
@@ -280,7 +278,7 @@ public final class WebSocketConnection implements ServerConnection, WsSession {
     private void closedByPeer(InboundFrame.Close close) {
         if (!closeSent) {
             try {
-                sendClose(close.hasCode() ? close.code() : FrameReader.NO_STATUS, "", CLOSE_GRACE);
+                sendClose(close.hasCode() ? close.code() : FrameReader.NO_STATUS, "", CloseCode.CLOSE_GRACE);
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.DEBUG, "answering a close failed: {0}", e.toString());
             }
