@@ -60,4 +60,21 @@ class TargetedSendTest {
         laptopTab2.awaitEvent("session:revoked", EVENT);
         phone.assertNoEvent("session:revoked", QUIET);
     }
+
+    @Test
+    void nodesListenToUsersThroughOnePatternAndCountOnlyTheNodesHoldingTheUser() {
+        GatewayProcess nodeA = CLUSTER.start("node-a", Map.of());
+        CLUSTER.start("node-b", Map.of());
+        WsClient phone = CLUSTER.connect(nodeA, "alice", "phone", "Pixel");
+
+        assertThat("no channel per connected user", CLUSTER.records().subscribers("gw:room:user:alice"), is(0L));
+        assertThat("one pattern per node", CLUSTER.records().patternSubscribers(), is(2L));
+        GatewayCtl.Result toAlice = GatewayCtl.jar(CLUSTER.redis()).run("emit", "--user", "alice", "--event", "notice", "-o", "json");
+        GatewayCtl.Result toNobody = GatewayCtl.jar(CLUSTER.redis()).run("emit", "--user", "nobody", "--event", "notice", "-o", "json");
+
+        assertThat(toAlice.toString(), toAlice.json().path("nodes").asInt(), is(1));
+        phone.awaitEvent("notice", EVENT);
+        assertThat(toNobody.toString(), toNobody.exitCode(), is(1));
+        assertThat(toNobody.toString(), toNobody.json().path("nodes").asInt(), is(0));
+    }
 }

@@ -14,6 +14,7 @@ import dev.gateway.protocol.event.Json;
 import dev.gateway.testsupport.TestRedis;
 import redis.clients.jedis.Protocol;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.util.SafeEncoder;
 
 /**
  * Reads the Redis layout of PROTOCOL section 6. Key names are spelled here from the contract on purpose, not taken
@@ -116,6 +117,12 @@ public final class GatewayRecords {
         Object reply = client().sendCommand(Protocol.Command.PUBSUB, "NUMSUB", channel);
         List<?> pair = (List<?>) reply;
         return (Long) pair.get(1);
+    }
+
+    /** How many connections are subscribed to at least one pattern (the {@code psub} field of CLIENT LIST). */
+    public long patternSubscribers() {
+        String clients = SafeEncoder.encode((byte[]) client().sendCommand(Protocol.Command.CLIENT, "LIST"));
+        return clients.lines().filter(line -> !line.contains(" psub=0 ")).count();
     }
 
     /** TTL in milliseconds of a key (-2 when missing, -1 when it has none). */

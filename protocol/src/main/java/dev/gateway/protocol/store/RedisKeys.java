@@ -164,6 +164,11 @@ public final class RedisKeys {
         return "gw:room:" + room;
     }
 
+    /** Channel pattern: every user's room ({@link #userRoom}), which each node listens to as one pattern. */
+    public static String userRoomChannels() {
+        return roomChannel(userRoom("")) + "*";
+    }
+
     /** Channel: commands for one node ({@link NodeCommand}). */
     public static String nodeChannel(String nodeId) {
         return "gw:node:" + escape(nodeId);

@@ -1,15 +1,20 @@
 package dev.gateway.protocol.store;
 
+import java.util.List;
+
 import redis.clients.jedis.UnifiedJedis;
 
 /**
  * Room names (spelled in {@link RedisKeys}: a room's name is the tail of its channel name, values escaped), and
  * sending a frame to a room on every node. A room spans nodes: each node that holds a member listens to the room's
- * channel and delivers to its members. Every socket is in {@code user:{userId}}, so a user's sockets
+ * channel and delivers to its members (users' rooms: every node listens to them all through one pattern and
+ * delivers to the members it holds). Every socket is in {@code user:{userId}}, so a user's sockets
  * (or one device's, with {@link RoomMessage#toDevice}) are a room too: the seeds' emitToUser / emitToDevice.
  */
 public final class Rooms {
     private static final String CHAT_PREFIX = RedisKeys.chatRoom("");
+    private static final String USER_PREFIX = RedisKeys.userRoom("");
+    private static final LuaScript USER_PUBLISH = LuaScript.load("user-publish.lua");
 
     private Rooms() {
     }
@@ -34,12 +39,28 @@ public final class Rooms {
         return room.startsWith(CHAT_PREFIX);
     }
 
+    /** Whether a room is a user's ({@link #user}). */
+    public static boolean isUser(String room) {
+        return room.startsWith(USER_PREFIX);
+    }
+
     /**
      * Publishes a frame to a room.
      *
-     * @return how many nodes received it (0: no node holds a member of the room)
+     * @return how many nodes hold a member of the room (0: none). For a user's room, which every node listens to
+     *         through one pattern, the nodes named by the connection records of the user's sockets (or of the
+     *         device's, with {@link RoomMessage#toDevice}); for other rooms, the nodes listening to its channel.
      */
     public static long publish(UnifiedJedis redis, String room, RoomMessage message) {
-        return redis.publish(RedisKeys.roomChannel(room), message.encode());
+        String channel = RedisKeys.roomChannel(room);
+        if (!isUser(room)) {
+            return redis.publish(channel, message.encode());
+        }
+        String userId = RedisKeys.unescape(room.substring(USER_PREFIX.length()));
+        String sockets = message.onlyDevice()
+                .map(deviceId -> RedisKeys.deviceConnections(userId, deviceId))
+                .orElseGet(() -> RedisKeys.userConnections(userId));
+        Object nodes = USER_PUBLISH.eval(redis, List.of(sockets), List.of(channel, message.encode(), RedisKeys.connection("")));
+        return (Long) nodes;
     }
 }

@@ -16,6 +16,7 @@ import java.util.function.Predicate;
 
 import dev.gateway.protocol.store.RedisConnector;
 import dev.gateway.protocol.store.RedisKeys;
+import dev.gateway.protocol.store.Rooms;
 import dev.gateway.server.room.RoomChannels;
 import dev.gateway.server.room.RoomListener;
 
@@ -35,8 +36,11 @@ import redis.clients.jedis.JedisPubSub;
  * after a failure the subscriber reconnects with capped exponential backoff (cut short by {@link #wake()} when Redis
  * is seen answering again) and subscribes to every channel again. What was published meanwhile never arrives: the
  * {@link RoomListener} is told before the new subscription and for each room channel once it is subscribed, so chat
- * rooms catch up from their streams. Room channels are plain SUBSCRIBEs (never PSUBSCRIBE, which Redis would match
- * against every publish).
+ * rooms catch up from their streams. Chat and role rooms are plain SUBSCRIBEs while the node holds a member (never
+ * one PSUBSCRIBE for them all, which would bring this node every room's traffic). Users' rooms are the exception:
+ * every socket is in its user's room, so a channel per connected user cost Redis about 200 bytes per socket and a
+ * SUBSCRIBE and UNSUBSCRIBE per connect; one pattern, {@code gw:room:user:*}, takes them all, and a message for a
+ * user without a socket here is dropped unread. What is sent to one user is small and rare next to chat traffic.
  */
 public final class RedisSubscriber implements RoomChannels {
     private static final System.Logger LOG = System.getLogger(RedisSubscriber.class.getName());
@@ -45,6 +49,7 @@ public final class RedisSubscriber implements RoomChannels {
     private static final Duration MASTER_CHECK = Duration.ofMillis(100);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(1);
     private static final String ROOM_PREFIX = RedisKeys.roomChannel("");
+    private static final String USER_ROOMS = RedisKeys.userRoomChannels();
 
     private final RedisConnector connector;
     private final Map<String, Consumer<String>> fixedChannels = new ConcurrentHashMap<>();
@@ -99,6 +104,7 @@ public final class RedisSubscriber implements RoomChannels {
             withLock(() -> {
                 if (current.isSubscribed()) {
                     current.unsubscribe();
+                    current.punsubscribe();
                 }
             });
         }
@@ -117,6 +123,9 @@ public final class RedisSubscriber implements RoomChannels {
 
     @Override
     public void reconcile(String room) {
+        if (Rooms.isUser(room)) {
+            return; // the pattern listens to every user's room
+        }
         String channel = RedisKeys.roomChannel(room);
         lock.lock();
         try {
@@ -239,6 +248,7 @@ public final class RedisSubscriber implements RoomChannels {
         public void onSubscribe(String channel, int subscribedChannels) {
             if (!announced) {
                 announced = true;
+                psubscribe(USER_ROOMS);
                 applyRoomChangesMadeMeanwhile();
                 if (reconnecting) {
                     LOG.log(System.Logger.Level.INFO, "event=redis-subscriber-restored channels={0}", Integer.toString(subscribedChannels));
@@ -278,6 +288,19 @@ public final class RedisSubscriber implements RoomChannels {
                     handler.accept(message);
                 } else if (channel.startsWith(ROOM_PREFIX)) {
                     rooms.onMessage(channel.substring(ROOM_PREFIX.length()), message);
+                }
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "event=pubsub-message-failed channel={0} error={1}", channel, e.toString());
+            }
+        }
+
+        /** A user's room, through the pattern: only delivered when this node holds a socket of the user. */
+        @Override
+        public void onPMessage(String pattern, String channel, String message) {
+            String room = channel.substring(ROOM_PREFIX.length());
+            try {
+                if (hasLocalMembers.test(room)) {
+                    rooms.onMessage(room, message);
                 }
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.WARNING, "event=pubsub-message-failed channel={0} error={1}", channel, e.toString());
