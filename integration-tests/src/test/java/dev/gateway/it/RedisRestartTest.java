@@ -6,6 +6,7 @@ import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gateway.it.support.GatewayCluster;
+import dev.gateway.it.support.GatewayCtl;
 import dev.gateway.it.support.GatewayProcess;
 import dev.gateway.it.support.GatewayRecords;
 import dev.gateway.it.support.WsClient;
@@ -157,6 +158,21 @@ class RedisRestartTest {
         CLUSTER.connect(other, "carol");
 
         assertThat(bob.awaitEvent("presence:online", EVENT).path("userId").asText(), is("carol"));
+    }
+
+    @Test
+    void eventsForAUserArriveAgainAfterRedisReturns() {
+        WsClient alice = CLUSTER.connect(node, "alice").keepPinging(Duration.ofSeconds(1));
+
+        CLUSTER.redis().stop();
+        Poll.eventually("health while Redis is down", node::health, is(503));
+        CLUSTER.redis().start();
+        Poll.eventually("alice registered again", records::onlineUsers, is(Set.of("alice")));
+        Poll.eventually("the node listens to users' rooms again", records::patternSubscribers, is(1L));
+        GatewayCtl.Result emit = GatewayCtl.jar(CLUSTER.redis()).run("emit", "--user", "alice", "--event", "notice");
+
+        assertThat(emit.toString(), emit.exitCode(), is(0));
+        alice.awaitEvent("notice", EVENT);
     }
 
     /** Pub/sub is fire and forget: wait until the node's subscriber is back (it listens on gw:node:{nodeId}). */

@@ -48,8 +48,10 @@ public final class Rooms {
      * Publishes a frame to a room.
      *
      * @return how many nodes hold a member of the room (0: none). For a user's room, which every node listens to
-     *         through one pattern, the nodes named by the connection records of the user's sockets (or of the
-     *         device's, with {@link RoomMessage#toDevice}); for other rooms, the nodes listening to its channel.
+     *         through one pattern, the live nodes (heartbeat record present, as {@link NodeStore#isAlive}) named by
+     *         the connection records of the user's sockets (or of the device's, with {@link RoomMessage#toDevice}):
+     *         a killed node whose records are not yet reaped received nothing. For other rooms, the nodes listening
+     *         to its channel.
      */
     public static long publish(UnifiedJedis redis, String room, RoomMessage message) {
         String channel = RedisKeys.roomChannel(room);
@@ -60,7 +62,10 @@ public final class Rooms {
         String sockets = message.onlyDevice()
                 .map(deviceId -> RedisKeys.deviceConnections(userId, deviceId))
                 .orElseGet(() -> RedisKeys.userConnections(userId));
-        Object nodes = USER_PUBLISH.eval(redis, List.of(sockets), List.of(channel, message.encode(), RedisKeys.connection("")));
-        return (Long) nodes;
+        List<?> nodes = (List<?>) USER_PUBLISH.eval(redis, List.of(sockets), List.of(channel, message.encode(), RedisKeys.connection("")));
+        if (nodes.isEmpty()) {
+            return 0;
+        }
+        return redis.exists(nodes.stream().map(node -> RedisKeys.node((String) node)).toArray(String[]::new));
     }
 }

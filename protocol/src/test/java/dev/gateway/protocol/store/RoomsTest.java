@@ -26,7 +26,8 @@ import static org.hamcrest.Matchers.is;
 
 /**
  * Publishing to rooms on a real Redis. Nodes listen to every user's room through one pattern, so the count a
- * publish to a user returns comes from the user's connection records, not from PUBLISH.
+ * publish to a user returns comes from the user's connection records and the nodes' heartbeat records, not from
+ * PUBLISH. Every node named here is alive (its {@code ws:node} record exists) unless a test kills it.
  */
 class RoomsTest {
     @RegisterExtension
@@ -67,6 +68,16 @@ class RoomsTest {
     @Test
     void aPublishToAUserWithoutSocketsCountsNoNode() {
         assertThat(Rooms.publish(redis, Rooms.user("nobody"), RoomMessage.toAll(FRAME)), is(0L));
+    }
+
+    @Test
+    void aKilledNodeWhoseRecordsAreNotYetReapedCountsNoNode() {
+        register("1", "alice", "laptop", "node-a");
+        register("2", "alice", "phone", "node:b");
+        redis.del(RedisKeys.node("node:b")); // its heartbeat record lapsed; its sockets' records remain
+
+        assertThat(Rooms.publish(redis, Rooms.user("alice"), RoomMessage.toAll(FRAME)), is(1L));
+        assertThat(Rooms.publish(redis, Rooms.user("alice"), RoomMessage.toDevice("phone", FRAME)), is(0L));
     }
 
     @Test
@@ -111,5 +122,6 @@ class RoomsTest {
 
     private void register(String socketId, String userId, String deviceId, String nodeId) {
         connections.register(registration(socket(socketId, userId, deviceId, nodeId)), PRESENCE_TTL, NOW, true);
+        redis.set(RedisKeys.node(nodeId), "{}");
     }
 }

@@ -248,8 +248,7 @@ public final class RedisSubscriber implements RoomChannels {
         public void onSubscribe(String channel, int subscribedChannels) {
             if (!announced) {
                 announced = true;
-                psubscribe(USER_ROOMS);
-                applyRoomChangesMadeMeanwhile();
+                completeSubscription();
                 if (reconnecting) {
                     LOG.log(System.Logger.Level.INFO, "event=redis-subscriber-restored channels={0}", Integer.toString(subscribedChannels));
                     Thread.ofVirtual().start(onReconnect);
@@ -260,10 +259,15 @@ public final class RedisSubscriber implements RoomChannels {
             }
         }
 
-        /** Applies the room changes made between taking the channel list and the subscription taking effect. */
-        private void applyRoomChangesMadeMeanwhile() {
+        /**
+         * Listens to users' rooms and applies the room changes made between taking the channel list and the
+         * subscription taking effect. Under the lock: every write on this connection is, so a ping or a reconcile
+         * from another thread never interleaves its bytes with these.
+         */
+        private void completeSubscription() {
             lock.lock();
             try {
+                psubscribe(USER_ROOMS);
                 for (String channel : roomChannels) {
                     if (!initialRooms.contains(channel)) {
                         subscribe(channel);
