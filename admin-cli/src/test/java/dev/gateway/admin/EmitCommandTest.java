@@ -3,6 +3,7 @@ package dev.gateway.admin;
 import dev.gateway.protocol.store.RedisKeys;
 import dev.gateway.testsupport.TestRedis;
 
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -16,11 +17,18 @@ class EmitCommandTest {
     @RegisterExtension
     static final TestRedis REDIS = new TestRedis();
 
+    /** A publish to a user counts the live nodes its sockets' records name, so alice has a socket on a live node. */
+    @BeforeEach
+    void aliceIsConnectedToALiveNode() {
+        Fixture fixture = new Fixture(REDIS);
+        fixture.node("gw-a", "10.0.0.1");
+        fixture.socket("alice-phone-1", "alice", "phone", "Pixel 8", "gw-a", 0);
+    }
+
     @Test
     void anEventForAUserIsPublishedOnTheUsersRoomAsAServerFrame() throws Exception {
         try (Subscriber node = Subscriber.recording(REDIS, RedisKeys.roomChannel("user:alice"))) {
             Cli.Result result = gatewayctl("emit", "--user", "alice", "--event", "notice", "--data", "{\"text\":\"hi\"}");
-
             assertThat(result.exitCode(), is(0));
             assertThat(result.lines(), contains("delivered to 1 node holding user:alice"));
             assertThat(node.awaitMessages(1), contains(new Subscriber.Message(
@@ -46,6 +54,16 @@ class EmitCommandTest {
 
         assertThat(result.exitCode(), is(1));
         assertThat(result.lines(), contains("delivered to 0 nodes holding chat:empty"));
+    }
+
+    @Test
+    void anEventForAUserWhoseSocketsAreOnlyOnADeadNodeExitsOne() {
+        new Fixture(REDIS).socket("carol-tablet-1", "carol", "tablet", "iPad", "gw-dead", 0);
+
+        Cli.Result result = gatewayctl("emit", "--user", "carol", "--event", "notice");
+
+        assertThat(result.exitCode(), is(1));
+        assertThat(result.lines(), contains("delivered to 0 nodes holding user:carol"));
     }
 
     @Test
