@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 import dev.gateway.protocol.event.FrameCodec;
 import dev.gateway.protocol.event.ServerEvent.ChatMessage;
@@ -76,39 +77,70 @@ public final class ChatStore {
     }
 
     /**
-     * Stores a message and publishes it to the chat's room channel in one step.
+     * A message to store.
      *
      * @param frame the {@code chat:message} frame cut where its id goes ({@link FrameCodec#encodeAroundId})
      */
+    public record NewMessage(String chatId, String senderId, String content, String type, Optional<String> clientMsgId,
+                             String createdAt, FrameCodec.Split frame) {
+    }
+
+    /** Stores a message and publishes it to the chat's room channel in one step ({@link #sendEach}, alone). */
     public Stored send(String chatId, String senderId, String content, String type, Optional<String> clientMsgId,
                        String createdAt, FrameCodec.Split frame) {
-        List<String> keys = List.of(RedisKeys.chatMessages(chatId),
-                                    clientMsgId.map(id -> RedisKeys.chatClientMessage(chatId, senderId, id)).orElse(""),
-                                    RedisKeys.EVENTS);
-        String[] event = events.chatMessage(chatId, senderId, content, type, clientMsgId, createdAt);
-        List<String> roomMessage = RoomMessage.storedAroundId(frame);
-        List<String> args = List.of(Integer.toString(STREAM_MAXLEN), senderId, content, type, clientMsgId.orElse(""), createdAt,
-                                    Long.toString(CLIENT_MSG_ID_TTL.toSeconds()),
-                                    RedisKeys.roomChannel(Rooms.chat(chatId)),
-                                    roomMessage.get(0), roomMessage.get(1), roomMessage.get(2),
-                                    events.maxLenArgument(), event[0], event[1]);
-        if (replicationWait.isEmpty()) {
-            return stored((List<?>) SEND.eval(redis, keys, args));
-        }
-        // WAIT counts the replicas that have this connection's writes: the script and WAIT share one pipeline
-        Response<Object> result;
-        Response<Long> replicas;
+        return sendEach(List.of(new NewMessage(chatId, senderId, content, type, clientMsgId, createdAt, frame))).getFirst().get();
+    }
+
+    /**
+     * Stores several messages in one pipelined round trip, each in one step with its publish to the chat's room
+     * channel (its own script call), in the order given. With a replication wait, one {@code WAIT} after them all
+     * counts the replicas that have every one of them (WAIT covers the connection's writes before it).
+     *
+     * @return per message, in order: what storing it gave, or (when called) the failure of that message's call, or
+     *         {@link NotReplicatedException} when no replica confirmed the batch in time
+     */
+    public List<Supplier<Stored>> sendEach(List<NewMessage> messages) {
+        List<Response<Object>> results = new ArrayList<>(messages.size());
+        Response<Long> replicas = null;
         try (Pipeline pipeline = redis.pipelined()) {
             SEND.prepare(pipeline);
-            result = SEND.eval(pipeline, keys, args);
-            replicas = pipeline.waitReplicas(1, replicationWait.get().toMillis());
+            for (NewMessage message : messages) {
+                results.add(SEND.eval(pipeline, sendKeys(message), sendArgs(message)));
+            }
+            if (replicationWait.isPresent()) {
+                replicas = pipeline.waitReplicas(1, replicationWait.get().toMillis());
+            }
             pipeline.sync();
         }
-        Stored stored = stored((List<?>) result.get());
-        if (replicas.get() < 1) {
-            throw new NotReplicatedException(stored);
+        boolean replicated = replicas == null || replicas.get() >= 1;
+        List<Supplier<Stored>> outcomes = new ArrayList<>(results.size());
+        for (Response<Object> result : results) {
+            outcomes.add(() -> {
+                Stored stored = stored((List<?>) result.get());
+                if (!replicated) {
+                    throw new NotReplicatedException(stored);
+                }
+                return stored;
+            });
         }
-        return stored;
+        return outcomes;
+    }
+
+    private static List<String> sendKeys(NewMessage message) {
+        return List.of(RedisKeys.chatMessages(message.chatId()),
+                       message.clientMsgId().map(id -> RedisKeys.chatClientMessage(message.chatId(), message.senderId(), id)).orElse(""),
+                       RedisKeys.EVENTS);
+    }
+
+    private List<String> sendArgs(NewMessage message) {
+        String[] event = events.chatMessage(message.chatId(), message.senderId(), message.content(), message.type(),
+                                            message.clientMsgId(), message.createdAt());
+        List<String> roomMessage = RoomMessage.storedAroundId(message.frame());
+        return List.of(Integer.toString(STREAM_MAXLEN), message.senderId(), message.content(), message.type(),
+                       message.clientMsgId().orElse(""), message.createdAt(), Long.toString(CLIENT_MSG_ID_TTL.toSeconds()),
+                       RedisKeys.roomChannel(Rooms.chat(message.chatId())),
+                       roomMessage.get(0), roomMessage.get(1), roomMessage.get(2),
+                       events.maxLenArgument(), event[0], event[1]);
     }
 
     private static Stored stored(List<?> result) {

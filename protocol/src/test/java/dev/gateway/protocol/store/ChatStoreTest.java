@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import dev.gateway.protocol.event.FrameCodec;
 import dev.gateway.protocol.event.Json;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.resps.StreamEntry;
 
 import static dev.gateway.protocol.store.Sockets.registration;
@@ -187,6 +189,54 @@ class ChatStoreTest {
             assertThat(publishedIds, is(storedIds));
         } finally {
             threads.shutdownNow();
+        }
+    }
+
+    @Test
+    void sendEachStoresAndPublishesABatchInOrderAndARepeatInTheSameBatchGetsTheFirstId() throws Exception {
+        try (ChannelRecorder room = ChannelRecorder.start(REDIS.port(), ROOM_C1)) {
+            List<Supplier<ChatStore.Stored>> outcomes = chats.sendEach(List.of(message("c1", "alice", "one", Optional.of("m-1")),
+                                                                              message("c1", "bob", "two", Optional.empty()),
+                                                                              message("c1", "alice", "one again", Optional.of("m-1"))));
+
+            List<String> storedIds = redis.xrange("chat:c1:messages", "-", "+").stream().map(e -> e.getID().toString()).toList();
+            assertThat(storedIds, hasSize(2));
+            assertThat(outcomes.get(0).get().messageId(), is(storedIds.get(0)));
+            assertThat(outcomes.get(1).get().messageId(), is(storedIds.get(1)));
+            assertThat(outcomes.get(2).get(), is(new ChatStore.Stored(storedIds.get(0), NOW.toString(), false)));
+            List<String> publishedIds = new ArrayList<>();
+            for (Message message : room.published()) {
+                publishedIds.add(mapper.readTree(RoomMessage.decode(message.payload()).frame()).get("data").get("id").asText());
+            }
+            assertThat(publishedIds, is(storedIds));
+        }
+    }
+
+    @Test
+    void aMessageWhoseCallFailsInABatchFailsAloneAndTheOthersAreStored() {
+        redis.set("chat:broken:messages", "not a stream");
+
+        List<Supplier<ChatStore.Stored>> outcomes = chats.sendEach(List.of(message("c1", "alice", "before", Optional.empty()),
+                                                                          message("broken", "alice", "lost", Optional.empty()),
+                                                                          message("c1", "alice", "after", Optional.empty())));
+
+        assertThat(outcomes.get(0).get().fresh(), is(true));
+        assertThrows(JedisDataException.class, () -> outcomes.get(1).get());
+        assertThat(outcomes.get(2).get().fresh(), is(true));
+        assertThat(redis.xlen("chat:c1:messages"), is(2L));
+    }
+
+    @Test
+    void withAReplicationWaitAndNoReplicaEveryMessageOfTheBatchIsStoredButNotReplicated() {
+        ChatStore replicated = new ChatStore(redis, Optional.of(Duration.ofMillis(20)));
+
+        List<Supplier<ChatStore.Stored>> outcomes = replicated.sendEach(List.of(message("c1", "alice", "one", Optional.empty()),
+                                                                               message("c1", "bob", "two", Optional.empty())));
+
+        List<String> storedIds = redis.xrange("chat:c1:messages", "-", "+").stream().map(e -> e.getID().toString()).toList();
+        for (int i = 0; i < 2; i++) {
+            NotReplicatedException notReplicated = assertThrows(NotReplicatedException.class, outcomes.get(i)::get);
+            assertThat(notReplicated.stored().messageId(), is(storedIds.get(i)));
         }
     }
 
@@ -587,6 +637,12 @@ class ChatStoreTest {
         return chats.send(chatId, senderId, content, "text", clientMsgId, createdAt,
                           codec.encodeAroundId(new ChatMessage(null, chatId, senderId, content, "text",
                                                                clientMsgId.orElse(null), createdAt)));
+    }
+
+    private ChatStore.NewMessage message(String chatId, String senderId, String content, Optional<String> clientMsgId) {
+        return new ChatStore.NewMessage(chatId, senderId, content, "text", clientMsgId, NOW.toString(),
+                                        codec.encodeAroundId(new ChatMessage(null, chatId, senderId, content, "text",
+                                                                             clientMsgId.orElse(null), NOW.toString())));
     }
 
     private List<String> sendMessages(String chatId, int count) {

@@ -13,6 +13,7 @@ import dev.gateway.protocol.event.ServerEvent.ChatMessage;
 import dev.gateway.protocol.store.ChatStore;
 import dev.gateway.protocol.store.NotReplicatedException;
 import dev.gateway.protocol.store.RoomMessage;
+import dev.gateway.server.batch.RoundTripBatcher;
 import dev.gateway.server.client.Client;
 import dev.gateway.server.config.GatewaySettings.ChatMembership;
 import dev.gateway.server.observe.GatewayMetrics;
@@ -40,6 +41,8 @@ public final class ChatService {
     private final BooleanSupplier redisAvailable;
     private final Clock clock;
     private final int maxChatsPerSocket;
+    /** Messages of concurrent senders share pipelined round trips, as registrations of concurrent handshakes do. */
+    private final RoundTripBatcher<ChatStore.NewMessage, ChatStore.Stored> sends;
 
     /** @param maxChatsPerSocket chats one socket may have joined at once ({@code MAX_CHATS_PER_SOCKET}) */
     public ChatService(ChatStore store, RoomService rooms, ChatMembership membership, RoomPublisher publisher, FrameCodec codec,
@@ -53,6 +56,7 @@ public final class ChatService {
         this.metrics = metrics;
         this.redisAvailable = redisAvailable;
         this.clock = clock;
+        this.sends = new RoundTripBatcher<>(batch -> metrics.redis(() -> store.sendEach(batch)));
     }
 
     /** What a join returns: with {@code sinceId}, the recovered messages. */
@@ -128,7 +132,7 @@ public final class ChatService {
         FrameCodec.Split frame = codec.encodeAroundId(new ChatMessage(null, chatId, senderId, content, type,
                                                                       clientMsgId.orElse(null), createdAt));
         try {
-            return metrics.redis(() -> store.send(chatId, senderId, content, type, clientMsgId, createdAt, frame));
+            return sends.call(new ChatStore.NewMessage(chatId, senderId, content, type, clientMsgId, createdAt, frame));
         } catch (NotReplicatedException e) {
             LOG.log(System.Logger.Level.WARNING, "event=message-not-replicated chat={0} user={1} message={2}",
                     chatId, senderId, e.stored().messageId());

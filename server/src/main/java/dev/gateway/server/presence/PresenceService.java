@@ -20,6 +20,7 @@ import dev.gateway.protocol.store.ConnectionStore.Registration;
 import dev.gateway.protocol.store.EventStream;
 import dev.gateway.protocol.store.PresenceEntry;
 import dev.gateway.protocol.store.PresenceStore;
+import dev.gateway.server.batch.RoundTripBatcher;
 import dev.gateway.server.client.Client;
 import dev.gateway.server.client.ClientHub;
 import dev.gateway.server.client.DisconnectReason;
@@ -54,7 +55,7 @@ public final class PresenceService {
     private final GatewayMetrics metrics;
     private final Clock clock;
     private final Runnable verifyRedis;
-    private final RegistrationBatcher registrations;
+    private final RoundTripBatcher<Registration, ConnectionStore.NewSocket> registrations;
     private final Set<Client> pinged = ConcurrentHashMap.newKeySet();
     private final ConcurrentLinkedQueue<PendingRemoval> pendingRemovals = new ConcurrentLinkedQueue<>();
     /** Sockets this node registered and has not removed yet (admitted, live, or with their removal pending). */
@@ -68,7 +69,7 @@ public final class PresenceService {
     public PresenceService(ConnectionStore connections, PresenceStore presence, PresenceInterest interest, ClientHub hub,
                            GatewaySettings settings, GatewayMetrics metrics, Runnable verifyRedis, Clock clock) {
         this.verifyRedis = verifyRedis;
-        this.registrations = new RegistrationBatcher(batch -> metrics.redis(
+        this.registrations = new RoundTripBatcher<>(batch -> metrics.redis(
                 () -> connections.registerEach(batch, settings.presenceTtl(), clock.instant(), true, settings.maxSocketsPerUser(),
                                                settings.presenceNotify() != PresenceNotify.ALL)));
         this.connections = connections;
@@ -82,7 +83,7 @@ public final class PresenceService {
 
     /**
      * Registers a new socket within {@code MAX_SOCKETS_PER_USER}; publishes {@code presence:online} when it is its
-     * user's first. Concurrent registrations share round trips ({@link RegistrationBatcher}); the user's contacts
+     * user's first. Concurrent registrations share round trips ({@link RoundTripBatcher}); the user's contacts
      * come back with it, for {@link #followContacts}.
      */
     public ConnectionStore.NewSocket register(ConnectionRecord record) {
@@ -92,7 +93,7 @@ public final class PresenceService {
         ConnectionStore.NewSocket socket;
         try {
             try {
-                socket = registrations.register(registration(record, now));
+                socket = registrations.call(registration(record, now));
             } catch (JedisConnectionException e) {
                 if (timedOut(e)) {
                     throw e;
@@ -100,7 +101,7 @@ public final class PresenceService {
                 // a pooled connection that died with a Redis restart the node has not noticed yet: check now (which
                 // drops the dead connections and recovers) and try once more; registering twice publishes once
                 verifyRedis.run();
-                socket = registrations.register(registration(record, now));
+                socket = registrations.call(registration(record, now));
             }
         } catch (RuntimeException e) {
             registered.remove(record.socketId());

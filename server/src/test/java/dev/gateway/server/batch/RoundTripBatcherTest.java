@@ -1,4 +1,4 @@
-package dev.gateway.server.presence;
+package dev.gateway.server.batch;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -24,13 +24,13 @@ import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.lessThan;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-class RegistrationBatcherTest {
+class RoundTripBatcherTest {
     @Test
-    void registrationsQueuedBehindARoundTripShareTheNextOne() throws Exception {
+    void requestsQueuedBehindARoundTripShareTheNextOne() throws Exception {
         CountDownLatch firstTripStarted = new CountDownLatch(1);
         CountDownLatch releaseFirstTrip = new CountDownLatch(1);
         List<Integer> batchSizes = new ArrayList<>();
-        RegistrationBatcher batcher = new RegistrationBatcher(batch -> {
+        RoundTripBatcher<Registration, NewSocket> batcher = new RoundTripBatcher<>(batch -> {
             synchronized (batchSizes) {
                 batchSizes.add(batch.size());
             }
@@ -39,12 +39,12 @@ class RegistrationBatcherTest {
             return batch.stream().map(r -> (Supplier<NewSocket>) () -> new NewSocket(Registered.ADDED, Set.of())).toList();
         });
         try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
-            Future<NewSocket> first = threads.submit(() -> batcher.register(registration("s0")));
+            Future<NewSocket> first = threads.submit(() -> batcher.call(registration("s0")));
             firstTripStarted.await(10, TimeUnit.SECONDS);
             List<Future<NewSocket>> waiting = new ArrayList<>();
             for (int i = 1; i <= 20; i++) {
                 String socketId = "s" + i;
-                waiting.add(threads.submit(() -> batcher.register(registration(socketId))));
+                waiting.add(threads.submit(() -> batcher.call(registration(socketId))));
             }
             Thread.sleep(200); // let the 20 queue up behind the first round trip
             releaseFirstTrip.countDown();
@@ -58,8 +58,8 @@ class RegistrationBatcherTest {
     }
 
     @Test
-    void oneRegistrationsFailureIsItsOwnAndARoundTripsFailureReachesEveryCallerInIt() {
-        RegistrationBatcher batcher = new RegistrationBatcher(batch -> {
+    void oneRequestsFailureIsItsOwnAndARoundTripsFailureReachesEveryCallerInIt() {
+        RoundTripBatcher<Registration, NewSocket> batcher = new RoundTripBatcher<>(batch -> {
             String socketId = batch.getFirst().connection().socketId();
             if (socketId.equals("down")) {
                 throw new IllegalStateException("Redis is away");
@@ -72,10 +72,10 @@ class RegistrationBatcherTest {
             }).toList();
         });
 
-        assertThat(batcher.register(registration("good")).contacts(), containsInAnyOrder("bob"));
-        assertThrows(IllegalArgumentException.class, () -> batcher.register(registration("bad")));
-        assertThrows(IllegalStateException.class, () -> batcher.register(registration("down")));
-        assertThat(batcher.register(registration("good-again")).registered(), is(Registered.WENT_ONLINE));
+        assertThat(batcher.call(registration("good")).contacts(), containsInAnyOrder("bob"));
+        assertThrows(IllegalArgumentException.class, () -> batcher.call(registration("bad")));
+        assertThrows(IllegalStateException.class, () -> batcher.call(registration("down")));
+        assertThat(batcher.call(registration("good-again")).registered(), is(Registered.WENT_ONLINE));
     }
 
     private static Registration registration(String socketId) {
