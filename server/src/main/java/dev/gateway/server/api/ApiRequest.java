@@ -11,6 +11,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 
+import dev.gateway.server.connection.QueryParameters;
+
 /** One request to the server API: its path parameters, query and JSON body, the body read with a size cap. */
 final class ApiRequest {
     private final ServerRequest request;
@@ -30,7 +32,7 @@ final class ApiRequest {
 
     /** A query parameter; empty when absent or blank. */
     Optional<String> query(String name) {
-        return request.query().first(name).asOptional().map(String::trim).filter(value -> !value.isEmpty());
+        return QueryParameters.trimmed(request.query(), name);
     }
 
     /**

@@ -25,6 +25,7 @@ import io.helidon.webserver.staticcontent.ClasspathHandlerConfig;
 import io.helidon.webserver.staticcontent.StaticContentFeature;
 
 import dev.gateway.protocol.event.Identifiers;
+import dev.gateway.server.connection.QueryParameters;
 
 /**
  * The demo chat of development mode ({@code make run}): {@code GET /} serves one page (plain HTML, CSS and JavaScript
@@ -68,7 +69,7 @@ public final class DemoPage {
                             + "gatewayctl token --user NAME")));
             return;
         }
-        String user = req.query().first("user").asOptional().map(String::trim).orElse("");
+        String user = QueryParameters.trimmed(req.query(), "user").orElse("");
         if (!Identifiers.isValid(user)) {
             res.status(Status.BAD_REQUEST_400).send(mapper.writeValueAsString(Map.of(
                     "error", "validation", "message", "user must be " + Identifiers.RULE)));

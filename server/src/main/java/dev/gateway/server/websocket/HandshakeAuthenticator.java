@@ -12,6 +12,7 @@ import dev.gateway.protocol.event.Identifiers;
 import dev.gateway.server.auth.AuthenticationException;
 import dev.gateway.server.auth.Principal;
 import dev.gateway.server.auth.TokenVerifier;
+import dev.gateway.server.connection.QueryParameters;
 import dev.gateway.server.observe.GatewayMetrics;
 
 import io.helidon.common.uri.UriQuery;
@@ -128,7 +129,7 @@ public final class HandshakeAuthenticator {
     }
 
     private static Optional<String> param(UriQuery query, String name) {
-        return query.first(name).asOptional().map(String::trim).filter(s -> !s.isEmpty());
+        return QueryParameters.trimmed(query, name);
     }
 
     /**

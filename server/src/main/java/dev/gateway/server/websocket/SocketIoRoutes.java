@@ -14,6 +14,7 @@ import dev.gateway.server.socketio.Credentials;
 import dev.gateway.server.socketio.EngineIoError;
 import dev.gateway.server.socketio.EngineIoServer;
 import dev.gateway.server.socketio.EngineIoSession;
+import dev.gateway.server.connection.QueryParameters;
 
 import io.helidon.common.uri.UriQuery;
 import io.helidon.http.Header;
@@ -79,7 +80,7 @@ public final class SocketIoRoutes {
             || authenticator.admit(headers).isPresent()) {
             return Optional.empty();
         }
-        Optional<String> sid = query.first("sid").asOptional();
+        Optional<String> sid = QueryParameters.first(query, "sid");
         if (sid.isPresent()) {
             return engine.upgrade(sid.get());
         }
@@ -104,7 +105,7 @@ public final class SocketIoRoutes {
             refuse(res, error.get());
             return;
         }
-        Optional<String> sid = query.first("sid").asOptional();
+        Optional<String> sid = QueryParameters.first(query, "sid");
         if (sid.isEmpty()) {
             Optional<Handshake.Refused> refused = authenticator.admit(req.headers());
             if (refused.isPresent()) {
@@ -184,12 +185,12 @@ public final class SocketIoRoutes {
     }
 
     private static Optional<EngineIoError> versionError(UriQuery query) {
-        return query.first("EIO").asOptional().filter("4"::equals).isPresent() ? Optional.empty()
+        return QueryParameters.first(query, "EIO").filter("4"::equals).isPresent() ? Optional.empty()
                                                                                  : Optional.of(EngineIoError.UNSUPPORTED_PROTOCOL_VERSION);
     }
 
     private static String transport(UriQuery query) {
-        return query.first("transport").asOptional().orElse("");
+        return QueryParameters.first(query, "transport").orElse("");
     }
 
     private void refuse(ServerResponse res, Handshake.Refused refused) {
