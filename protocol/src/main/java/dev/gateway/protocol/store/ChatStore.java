@@ -48,8 +48,9 @@ public final class ChatStore {
     }
 
     /**
-     * @param replicationWait with a value, {@link #send} also waits (Redis {@code WAIT}) this long at most for one
-     *                        replica to confirm the message, and fails with {@link NotReplicatedException} otherwise
+     * @param replicationWait with a value, {@link #sendEach} (and {@link #send}) also waits (Redis {@code WAIT}) this
+     *                        long at most for one replica to confirm the messages, and fails each with
+     *                        {@link NotReplicatedException} otherwise
      * @param events          whether and how the scripts append to the event stream
      */
     public ChatStore(RedisClient redis, Optional<Duration> replicationWait, EventStream events) {
