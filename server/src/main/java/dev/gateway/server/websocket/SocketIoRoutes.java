@@ -10,11 +10,11 @@ import java.util.concurrent.TimeoutException;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gateway.server.connection.PeerAddress;
+import dev.gateway.server.connection.QueryParameters;
 import dev.gateway.server.socketio.Credentials;
 import dev.gateway.server.socketio.EngineIoError;
 import dev.gateway.server.socketio.EngineIoServer;
 import dev.gateway.server.socketio.EngineIoSession;
-import dev.gateway.server.connection.QueryParameters;
 
 import io.helidon.common.uri.UriQuery;
 import io.helidon.http.Header;
@@ -186,7 +186,7 @@ public final class SocketIoRoutes {
 
     private static Optional<EngineIoError> versionError(UriQuery query) {
         return QueryParameters.first(query, "EIO").filter("4"::equals).isPresent() ? Optional.empty()
-                                                                                 : Optional.of(EngineIoError.UNSUPPORTED_PROTOCOL_VERSION);
+                                                                               : Optional.of(EngineIoError.UNSUPPORTED_PROTOCOL_VERSION);
     }
 
     private static String transport(UriQuery query) {
