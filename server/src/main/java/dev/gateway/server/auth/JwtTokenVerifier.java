@@ -18,32 +18,21 @@ import dev.gateway.server.auth.AuthenticationException.Reason;
 import dev.gateway.server.config.GatewaySettings.JwtSettings;
 import dev.gateway.server.config.StartupException;
 
-import io.helidon.common.Errors;
-import io.helidon.security.jwt.Jwt;
-import io.helidon.security.jwt.JwtValidator;
-import io.helidon.security.jwt.SignedJwt;
 import io.helidon.security.jwt.jwk.Jwk;
 import io.helidon.security.jwt.jwk.JwkKeys;
 import io.helidon.security.jwt.jwk.JwkOctet;
 import jakarta.json.Json;
 import jakarta.json.JsonReader;
-import jakarta.json.JsonString;
-import jakarta.json.JsonValue;
 
 /**
- * Verifies JWTs with helidon-security-jwt: HS256/384/512 with a shared secret, or the keys of a JWKS file
- * (RS256, ES256, ...). The algorithm must be one that the configured keys allow: {@code alg: none} and an
- * HMAC token checked against an RSA key are refused. helidon-security-jwt accepts a token without {@code exp}
- * forever, so {@code exp} is required here; it checks {@code crit} only when asked to, so that is asked here.
+ * Verifies JWTs: HS256/384/512 with a shared secret, or the keys of a JWKS file (RS256, ES256, ...), the keys and
+ * their signature checks being helidon-security-jwt's {@code Jwk}s; the token is decoded by {@link CompactJws}. The
+ * algorithm must be one that the configured keys allow: {@code alg: none} and an HMAC token checked against an RSA
+ * key are refused. {@code exp} is required. RFC 7515 4.1.11: a token whose {@code crit} names an extension the
+ * recipient does not understand is invalid; no extension is understood here, so any {@code crit} fails.
  */
 public final class JwtTokenVerifier implements TokenVerifier {
     private static final int MIN_SECRET_BYTES = 32;
-    /**
-     * RFC 7515 4.1.11: a token whose {@code crit} names an extension the recipient does not understand is invalid. No
-     * extension is understood here (no header validator is registered besides this one), so any {@code crit} fails.
-     */
-    private static final JwtValidator CRITICAL = JwtValidator.builder().addCriticalValidator().build();
-
     private final Map<String, Jwk> hmacKeysByAlgorithm;
     private final Optional<JwkKeys> jwks;
     private final Optional<String> issuer;
@@ -108,31 +97,24 @@ public final class JwtTokenVerifier implements TokenVerifier {
         if (token.length() > MAX_TOKEN_LENGTH) {
             throw new AuthenticationException(Reason.TOO_LARGE, "token larger than 8 KiB");
         }
-        SignedJwt signed;
+        CompactJws jws;
         try {
-            signed = SignedJwt.parseToken(token);
+            jws = CompactJws.parse(token);
         } catch (RuntimeException e) {
             throw new AuthenticationException(Reason.MALFORMED, "malformed token");
         }
-        Jwt jwt;
-        try {
-            jwt = signed.getJwt();
-        } catch (RuntimeException e) {
-            throw new AuthenticationException(Reason.MALFORMED, "malformed token");
-        }
-        if (!CRITICAL.validate(jwt).isValid()) {
+        if (jws.hasCriticalHeader()) {
             throw new AuthenticationException(Reason.CRITICAL_HEADER, "token has a crit header (no extension is understood)");
         }
-        Jwk key = keyFor(jwt);
-        Errors signature = signed.verifySignature(JwkKeys.builder().build(), key);
-        if (!signature.isValid()) {
+        Jwk key = keyFor(jws);
+        if (!signatureVerifies(key, jws)) {
             throw new AuthenticationException(Reason.SIGNATURE, "invalid signature");
         }
-        return claims(jwt, skewSeconds);
+        return claims(jws, skewSeconds);
     }
 
-    private Jwk keyFor(Jwt signed) throws AuthenticationException {
-        String alg = signed.algorithm().orElse("none");
+    private Jwk keyFor(CompactJws jws) throws AuthenticationException {
+        String alg = jws.algorithm().orElse("none");
         if (Jwk.ALG_NONE.equalsIgnoreCase(alg)) {
             throw new AuthenticationException(Reason.ALGORITHM, "unsigned tokens (alg none) are not accepted");
         }
@@ -141,7 +123,7 @@ public final class JwtTokenVerifier implements TokenVerifier {
             return hmac;
         }
         if (jwks.isPresent()) {
-            Optional<Jwk> byKid = signed.keyId().flatMap(kid -> jwks.get().forKeyId(kid));
+            Optional<Jwk> byKid = jws.keyId().flatMap(kid -> jwks.get().forKeyId(kid));
             Optional<Jwk> key = byKid.or(() -> jwks.get().keys().size() == 1 ? Optional.of(jwks.get().keys().getFirst())
                                                                              : Optional.empty());
             if (key.isPresent() && key.get().algorithm().equals(alg)) {
@@ -151,40 +133,53 @@ public final class JwtTokenVerifier implements TokenVerifier {
         throw new AuthenticationException(Reason.ALGORITHM, "algorithm " + alg + " is not accepted");
     }
 
-    private Principal claims(Jwt signed, long skewSeconds) throws AuthenticationException {
+    /** The key's own check (HMAC, RSA, EC with JWS's R||S signatures); a signature it cannot even read is invalid. */
+    private static boolean signatureVerifies(Jwk key, CompactJws jws) {
+        try {
+            return key.verifySignature(jws.signedBytes(), jws.signature());
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    private Principal claims(CompactJws jws, long skewSeconds) throws AuthenticationException {
         Instant now = clock.instant();
-        Instant exp = signed.expirationTime()
-                .orElseThrow(() -> new AuthenticationException(Reason.CLAIMS, "token has no exp claim"));
+        Optional<Instant> expiry;
+        Optional<Instant> nbf;
+        Optional<Instant> iat;
+        try {
+            expiry = jws.timeClaim("exp");
+            nbf = jws.timeClaim("nbf");
+            iat = jws.timeClaim("iat");
+        } catch (IllegalArgumentException e) {
+            throw new AuthenticationException(Reason.CLAIMS, "exp, nbf and iat must be numbers");
+        }
+        Instant exp = expiry.orElseThrow(() -> new AuthenticationException(Reason.CLAIMS, "token has no exp claim"));
         if (!now.isBefore(exp.plusSeconds(skewSeconds))) {
             throw new AuthenticationException(Reason.EXPIRED, "token expired");
         }
-        Optional<Instant> nbf = signed.notBefore();
         if (nbf.isPresent() && now.plusSeconds(skewSeconds).isBefore(nbf.get())) {
             throw new AuthenticationException(Reason.NOT_YET_VALID, "token not valid yet (nbf)");
         }
-        Optional<Instant> iat = signed.issueTime();
         if (iat.isPresent() && now.plusSeconds(skewSeconds).isBefore(iat.get())) {
             throw new AuthenticationException(Reason.NOT_YET_VALID, "token issued in the future (iat)");
         }
-        if (issuer.isPresent() && !issuer.equals(signed.issuer())) {
+        if (issuer.isPresent() && !issuer.equals(jws.stringClaim("iss"))) {
             throw new AuthenticationException(Reason.CLAIMS, "wrong issuer");
         }
-        if (audience.isPresent() && !signed.audience().orElse(List.of()).contains(audience.get())) {
+        if (audience.isPresent() && !jws.audience().contains(audience.get())) {
             throw new AuthenticationException(Reason.CLAIMS, "wrong audience");
         }
-        String sub = signed.subject()
+        String sub = jws.stringClaim("sub")
                 .orElseThrow(() -> new AuthenticationException(Reason.CLAIMS, "token has no sub claim"));
         if (!Identifiers.isValid(sub)) {
             throw new AuthenticationException(Reason.CLAIMS, "sub must be " + Identifiers.RULE);
         }
-        return new Principal(sub, stringClaim(signed, "roleContextId"), stringClaim(signed, "deviceId"), exp);
+        return new Principal(sub, nonEmpty(jws.stringClaim("roleContextId")), nonEmpty(jws.stringClaim("deviceId")), exp);
     }
 
-    private static Optional<String> stringClaim(Jwt signed, String name) {
-        return signed.payloadClaim(name)
-                .filter(value -> value.getValueType() == JsonValue.ValueType.STRING)
-                .map(value -> ((JsonString) value).getString())
-                .filter(value -> !value.isEmpty());
+    private static Optional<String> nonEmpty(Optional<String> claim) {
+        return claim.filter(value -> !value.isEmpty());
     }
 
     private static JwkKeys readJwks(String path) {

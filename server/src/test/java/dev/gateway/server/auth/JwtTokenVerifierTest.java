@@ -8,8 +8,11 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.NoSuchAlgorithmException;
+import java.security.interfaces.ECPrivateKey;
+import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPrivateKey;
 import java.security.interfaces.RSAPublicKey;
+import java.security.spec.ECGenParameterSpec;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -25,6 +28,7 @@ import dev.gateway.server.config.StartupException;
 
 import io.helidon.security.jwt.Jwt;
 import io.helidon.security.jwt.SignedJwt;
+import io.helidon.security.jwt.jwk.JwkEC;
 import io.helidon.security.jwt.jwk.JwkRSA;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,6 +38,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import static dev.gateway.server.auth.Tokens.claims;
 import static dev.gateway.server.auth.Tokens.hmac;
+import static dev.gateway.server.auth.Tokens.hs256Raw;
 import static dev.gateway.server.auth.Tokens.utf8;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.is;
@@ -449,6 +454,75 @@ class JwtTokenVerifierTest {
         assertThrows(StartupException.class, () -> JwtTokenVerifier.create(settings, Optional.empty(), CLOCK));
     }
 
+    @Test
+    void anEs256TokenSignedWithAKeyOfTheJwksIsAccepted() throws Exception {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+        generator.initialize(new ECGenParameterSpec("secp256r1"));
+        KeyPair ec = generator.generateKeyPair();
+        ECPublicKey publicKey = (ECPublicKey) ec.getPublic();
+        String json = "{\"keys\":[{\"kty\":\"EC\",\"kid\":\"e1\",\"use\":\"sig\",\"alg\":\"ES256\",\"crv\":\"P-256\","
+                + "\"x\":\"" + coordinate(publicKey.getW().getAffineX()) + "\",\"y\":\""
+                + coordinate(publicKey.getW().getAffineY()) + "\"}]}";
+        JwtSettings settings = new JwtSettings(Optional.empty(), Optional.of(Files.writeString(dir.resolve("ec.json"), json).toString()),
+                                               Optional.empty(), Optional.empty());
+        JwtTokenVerifier verifier = JwtTokenVerifier.create(settings, Optional.empty(), CLOCK);
+        Jwt jwt = Jwt.builder().algorithm("ES256").keyId("e1").subject("alice").expirationTime(NOW.plusSeconds(60)).build();
+        JwkEC signingKey = JwkEC.builder().publicKey(publicKey).privateKey((ECPrivateKey) ec.getPrivate())
+                .keyId("e1").algorithm(JwkEC.ALG_ES256).build();
+        String token = SignedJwt.sign(jwt, signingKey).tokenContent();
+
+        assertThat(verifier.verify(token, SKEW).userId(), is("alice"));
+        int signature = token.lastIndexOf('.') + 1;
+        char changed = token.charAt(signature) == 'A' ? 'B' : 'A';
+        String forged = token.substring(0, signature) + changed + token.substring(signature + 1);
+        assertThat(refusal(verifier, forged), is(Reason.SIGNATURE));
+    }
+
+    @Test
+    void aPayloadNamingAClaimTwiceIsRefused() {
+        String token = hs256Raw(utf8(SECRET), "{\"alg\":\"HS256\"}",
+                                "{\"sub\":\"alice\",\"sub\":\"mallory\",\"exp\":" + NOW.plusSeconds(60).getEpochSecond() + "}");
+
+        assertThat(refusal(verifier, token), is(Reason.MALFORMED));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{\"sub\":\"alice\",\"exp\":EXP} {}", "[\"alice\"]", "\"alice\"", "{\"sub\":\"alice\",\"exp\":EXP"})
+    void aPayloadThatIsNotOneJsonObjectIsRefused(String payload) {
+        String token = hs256Raw(utf8(SECRET), "{\"alg\":\"HS256\"}",
+                                payload.replace("EXP", Long.toString(NOW.plusSeconds(60).getEpochSecond())));
+
+        assertThat(refusal(verifier, token), is(Reason.MALFORMED));
+    }
+
+    @Test
+    void aHeaderThatIsNotJsonIsRefused() {
+        assertThat(refusal(verifier, hs256Raw(utf8(SECRET), "alg=HS256", "{\"sub\":\"alice\"}")), is(Reason.MALFORMED));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"\"tomorrow\"", "true", "{}"})
+    void anExpThatIsNotANumberIsRefused(String exp) {
+        String token = hs256Raw(utf8(SECRET), "{\"alg\":\"HS256\"}", "{\"sub\":\"alice\",\"exp\":" + exp + "}");
+
+        assertThat(refusal(verifier, token), is(Reason.CLAIMS));
+    }
+
+    @Test
+    void aFractionalExpIsReadAsItsWholeSeconds() throws Exception {
+        String token = hs256Raw(utf8(SECRET), "{\"alg\":\"HS256\"}",
+                                "{\"sub\":\"alice\",\"exp\":" + NOW.plusSeconds(60).getEpochSecond() + ".75}");
+
+        assertThat(verifier.verify(token, SKEW).expiresAt(), is(NOW.plusSeconds(60)));
+    }
+
+    @Test
+    void anAlgorithmThatIsNotAStringIsRefused() {
+        String token = hs256Raw(utf8(SECRET), "{\"alg\":256}", "{\"sub\":\"alice\",\"exp\":" + NOW.plusSeconds(60).getEpochSecond() + "}");
+
+        assertThat(refusal(verifier, token), is(Reason.ALGORITHM));
+    }
+
     private static JwtTokenVerifier hmacVerifier(Optional<String> issuer, Optional<String> audience) {
         return JwtTokenVerifier.create(new JwtSettings(Optional.of(SECRET), Optional.empty(), issuer, audience),
                                        Optional.empty(), CLOCK);
@@ -516,6 +590,15 @@ class JwtTokenVerifierTest {
         return "-----BEGIN PUBLIC KEY-----\n"
                 + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(key.getEncoded())
                 + "\n-----END PUBLIC KEY-----\n";
+    }
+
+    /** A P-256 coordinate as a JWK writes it: 32 bytes, big-endian, base64url. */
+    private static String coordinate(BigInteger value) {
+        byte[] bytes = value.toByteArray();
+        byte[] fixed = new byte[32];
+        int length = Math.min(bytes.length, 32);
+        System.arraycopy(bytes, bytes.length - length, fixed, 32 - length, length);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(fixed);
     }
 
     private static String unsigned(BigInteger value) {

@@ -43,6 +43,12 @@ final class Tokens {
         return signingInput + "." + BASE64URL.encodeToString(mac((String) header.get("alg"), key, signingInput));
     }
 
+    /** An HS256 token whose header and payload are the JSON texts given, as written (to send what no map can hold). */
+    static String hs256Raw(byte[] key, String headerJson, String payloadJson) {
+        String signingInput = BASE64URL.encodeToString(utf8(headerJson)) + "." + BASE64URL.encodeToString(utf8(payloadJson));
+        return signingInput + "." + BASE64URL.encodeToString(mac("HS256", key, signingInput));
+    }
+
     /** An unsigned token: {@code alg} as given (none, None, ...), empty signature. */
     static String unsigned(String alg, Map<String, Object> claims) {
         return encode(Map.of("alg", alg, "typ", "JWT")) + "." + encode(claims) + ".";
