@@ -33,6 +33,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 record CompactJws(ObjectNode header, ObjectNode payload, byte[] signedBytes, byte[] signature) {
     private static final ObjectReader READER = Json.mapper().reader().with(StreamReadFeature.STRICT_DUPLICATE_DETECTION);
     private static final Base64.Decoder BASE64URL = Base64.getUrlDecoder();
+    private static final long MAX_NUMERIC_DATE = 1_000_000_000_000L;
 
     /**
      * Splits and decodes a token.
@@ -75,15 +76,16 @@ record CompactJws(ObjectNode header, ObjectNode payload, byte[] signedBytes, byt
     /**
      * A NumericDate claim ({@code exp}, {@code nbf}, {@code iat}: seconds since the epoch, fractions dropped).
      *
-     * @throws IllegalArgumentException when the claim is present but not a number
+     * @throws IllegalArgumentException when the claim is present but not a number of seconds within ±10^12 (about
+     *                                  31,700 years; larger ones would overflow, or wrap, on their way to an instant)
      */
     Optional<Instant> timeClaim(String name) {
         JsonNode value = payload.get(name);
         if (value == null || value.isNull()) {
             return Optional.empty();
         }
-        if (!value.isNumber()) {
-            throw new IllegalArgumentException(name + " is not a number");
+        if (!value.isNumber() || !value.canConvertToLong() || Math.abs(value.longValue()) > MAX_NUMERIC_DATE) {
+            throw new IllegalArgumentException(name + " is not a number of seconds in range");
         }
         return Optional.of(Instant.ofEpochSecond(value.longValue()));
     }

@@ -152,7 +152,7 @@ public final class JwtTokenVerifier implements TokenVerifier {
             nbf = jws.timeClaim("nbf");
             iat = jws.timeClaim("iat");
         } catch (IllegalArgumentException e) {
-            throw new AuthenticationException(Reason.CLAIMS, "exp, nbf and iat must be numbers");
+            throw new AuthenticationException(Reason.CLAIMS, "exp, nbf and iat must be numbers of seconds");
         }
         Instant exp = expiry.orElseThrow(() -> new AuthenticationException(Reason.CLAIMS, "token has no exp claim"));
         if (!now.isBefore(exp.plusSeconds(skewSeconds))) {

@@ -501,8 +501,8 @@ class JwtTokenVerifierTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"\"tomorrow\"", "true", "{}"})
-    void anExpThatIsNotANumberIsRefused(String exp) {
+    @ValueSource(strings = {"\"tomorrow\"", "true", "{}", "1e300", "18446744073709551617", "-1e13", "1000000000001"})
+    void anExpThatIsNotANumberOfSecondsInRangeIsRefused(String exp) {
         String token = hs256Raw(utf8(SECRET), "{\"alg\":\"HS256\"}", "{\"sub\":\"alice\",\"exp\":" + exp + "}");
 
         assertThat(refusal(verifier, token), is(Reason.CLAIMS));
