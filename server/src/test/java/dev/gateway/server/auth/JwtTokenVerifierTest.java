@@ -478,6 +478,22 @@ class JwtTokenVerifierTest {
         assertThat(refusal(verifier, forged), is(Reason.SIGNATURE));
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"", "AAAA", "not-a-signature"})
+    void anRs256SignatureOfTheWrongShapeIsRefusedAsInvalid(String signature) {
+        String token = rs256(rsa, "k1", "alice");
+
+        assertThat(refusal(jwksVerifier(Optional.empty()), token.substring(0, token.lastIndexOf('.') + 1) + signature),
+                   is(Reason.SIGNATURE));
+    }
+
+    @Test
+    void aSignatureThatIsNotBase64urlIsRefusedAsMalformed() {
+        String token = hmac("HS256", utf8(SECRET), claims("alice", NOW));
+
+        assertThat(refusal(verifier, token.substring(0, token.lastIndexOf('.') + 1) + "a+b/c"), is(Reason.MALFORMED));
+    }
+
     @Test
     void aPayloadNamingAClaimTwiceIsRefused() {
         String token = hs256Raw(utf8(SECRET), "{\"alg\":\"HS256\"}",

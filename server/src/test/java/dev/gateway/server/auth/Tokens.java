@@ -39,14 +39,12 @@ final class Tokens {
 
     /** A token signed with HMAC, with the given header (its {@code alg} chooses the hash). */
     static String hmac(Map<String, Object> header, byte[] key, Map<String, Object> claims) {
-        String signingInput = encode(header) + "." + encode(claims);
-        return signingInput + "." + BASE64URL.encodeToString(mac((String) header.get("alg"), key, signingInput));
+        return signed((String) header.get("alg"), key, encode(header) + "." + encode(claims));
     }
 
     /** An HS256 token whose header and payload are the JSON texts given, as written (to send what no map can hold). */
     static String hs256Raw(byte[] key, String headerJson, String payloadJson) {
-        String signingInput = BASE64URL.encodeToString(utf8(headerJson)) + "." + BASE64URL.encodeToString(utf8(payloadJson));
-        return signingInput + "." + BASE64URL.encodeToString(mac("HS256", key, signingInput));
+        return signed("HS256", key, BASE64URL.encodeToString(utf8(headerJson)) + "." + BASE64URL.encodeToString(utf8(payloadJson)));
     }
 
     /** An unsigned token: {@code alg} as given (none, None, ...), empty signature. */
@@ -56,6 +54,10 @@ final class Tokens {
 
     static byte[] utf8(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String signed(String alg, byte[] key, String signingInput) {
+        return signingInput + "." + BASE64URL.encodeToString(mac(alg, key, signingInput));
     }
 
     private static byte[] mac(String alg, byte[] key, String signingInput) {
