@@ -40,6 +40,7 @@ final class FrameReader {
     private static final byte[] EMPTY = new byte[0];
 
     private final DataReader reader;
+    private final SocketReadBuffer readBuffer;
     private final int maxFrameBytes;
     private final int maxMessageBytes;
     private int messageOpcode = CONTINUATION; // CONTINUATION: no message in flight
@@ -51,11 +52,13 @@ final class FrameReader {
 
     /**
      * @param reader          the connection's reader (it may already hold bytes that came after the upgrade request)
+     * @param readBuffer      the buffer its socket reads into, sized here to the frame being read
      * @param maxFrameBytes   largest single frame payload
      * @param maxMessageBytes largest message, summed over its fragments
      */
-    FrameReader(DataReader reader, int maxFrameBytes, int maxMessageBytes) {
+    FrameReader(DataReader reader, SocketReadBuffer readBuffer, int maxFrameBytes, int maxMessageBytes) {
         this.reader = reader;
+        this.readBuffer = readBuffer;
         this.maxFrameBytes = maxFrameBytes;
         this.maxMessageBytes = maxMessageBytes;
     }
@@ -79,15 +82,20 @@ final class FrameReader {
     }
 
     /**
-     * Skips what is left of a refused frame. Before reading the first byte of the next frame (which the connection
-     * reads itself, so that it waits for it in as shallow a stack as Helidon allows).
+     * Skips what is left of a refused frame, then sizes the socket's buffer for waiting. Before reading the first
+     * byte of the next frame (which the connection reads itself, so that it waits for it in as shallow a stack as
+     * Helidon allows).
      */
     void skipUnread() {
+        if (unread > 0) {
+            readBuffer.expect(unread - reader.available());
+        }
         while (unread > 0) {
             int chunk = (int) Math.min(unread, SKIP_CHUNK);
             reader.skip(chunk);
             unread -= chunk;
         }
+        readBuffer.idle();
     }
 
     /**
@@ -232,6 +240,7 @@ final class FrameReader {
         if (length == 0) {
             return EMPTY; // DataReader.readBytes(0) would wait for a byte that may never come
         }
+        readBuffer.expect((long) length - reader.available());
         byte[] payload = reader.readBytes(length);
         for (int i = 0; i < length; i++) {
             payload[i] ^= (byte) (mask >>> (24 - 8 * (i & 3)));

@@ -44,10 +44,9 @@ import dev.gateway.protocol.event.CloseCode;
  * </pre>
  * The listener hears the end once: {@code onClose} or {@code onError}.
  * <p>
- * Held per idle connection: this object, its {@link FrameReader} (a few numbers) and the write lock. No send buffer
- * (each frame is written in one array, built for it or shared by every recipient: {@link #sendFrame}), no read buffer
- * (reads go through the connection's {@link DataReader}, whose 8 KiB socket buffer Helidon allocates anyway), nothing
- * of the upgrade request.
+ * Held per idle connection: this object, its {@link FrameReader} (a few numbers), the write lock and the socket's
+ * {@link SocketReadBuffer} of 512 bytes. No send buffer (each frame is written in one array, built for it or shared by
+ * every recipient: {@link #sendFrame}), nothing of the upgrade request.
  */
 public final class WebSocketConnection implements ServerConnection, WsSession {
     /** How long a peer that broke the protocol has to answer the server's close before TCP is dropped. */

@@ -105,7 +105,8 @@ final class WebSocketUpgrader implements Http1Upgrader {
         headers.clear();
 
         String subProtocol = responseHeaders.flatMap(extra -> extra.first(UpgradeRequest.PROTOCOL)).orElse(null);
-        return new WebSocketConnection(ctx, listener, new FrameReader(ctx.dataReader(), maxFrameBytes, maxMessageBytes),
-                                       scheduler, subProtocol);
+        FrameReader frames = new FrameReader(ctx.dataReader(), SocketReadBuffer.of(ctx.serverSocket()), maxFrameBytes,
+                                             maxMessageBytes);
+        return new WebSocketConnection(ctx, listener, frames, scheduler, subProtocol);
     }
 }

@@ -44,7 +44,7 @@ class FrameReaderTest {
         DataReader reader = ClientFrame.reader(List.of(Arrays.copyOfRange(bytes, 0, 1), Arrays.copyOfRange(bytes, 1, 7),
                                                        Arrays.copyOfRange(bytes, 7, bytes.length)));
 
-        assertThat(new FrameReader(reader, MAX_FRAME, MAX_MESSAGE).next(), is(new InboundFrame.Text("hello, split world", true)));
+        assertThat(frameReader(reader).next(), is(new InboundFrame.Text("hello, split world", true)));
     }
 
     @Test
@@ -331,7 +331,7 @@ class FrameReaderTest {
 
     @Test
     void theEndOfTheStreamIsReportedAsMissingData() {
-        FrameReader frames = new FrameReader(ClientFrame.reader(List.of()), MAX_FRAME, MAX_MESSAGE);
+        FrameReader frames = frameReader(ClientFrame.reader(List.of()));
 
         assertThrows(DataReader.InsufficientDataAvailableException.class, frames::next);
     }
@@ -339,7 +339,7 @@ class FrameReaderTest {
     @Test
     void aStreamEndingInsideAFrameIsReportedAsMissingData() {
         byte[] bytes = ClientFrame.text("truncated").bytes();
-        FrameReader frames = new FrameReader(ClientFrame.reader(List.of(Arrays.copyOf(bytes, 5))), MAX_FRAME, MAX_MESSAGE);
+        FrameReader frames = frameReader(ClientFrame.reader(List.of(Arrays.copyOf(bytes, 5))));
 
         assertThrows(DataReader.InsufficientDataAvailableException.class, frames::next);
     }
@@ -356,7 +356,7 @@ class FrameReaderTest {
     }
 
     private static FrameReader reader(ClientFrame... frames) {
-        return new FrameReader(ClientFrame.reader(frames), MAX_FRAME, MAX_MESSAGE);
+        return frameReader(ClientFrame.reader(frames));
     }
 
     private static void assertViolation(int code, ClientFrame frame) {
@@ -370,5 +370,9 @@ class FrameReaderTest {
 
     private static byte[] bytes(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static FrameReader frameReader(DataReader reader) {
+        return new FrameReader(reader, SocketReadBuffer.UNCHANGED, MAX_FRAME, MAX_MESSAGE);
     }
 }
