@@ -14,6 +14,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -299,9 +300,20 @@ public final class RawWebSocket implements AutoCloseable {
 
         /** Sends the request and expects {@code 101} with the right {@code Sec-WebSocket-Accept}. */
         public RawWebSocket open() {
+            return open(new byte[0]);
+        }
+
+        /**
+         * Sends the request and {@code firstBytes} (frames, say) in the same write, before the answer, and expects
+         * {@code 101} as {@link #open()} does.
+         */
+        public RawWebSocket open(byte[] firstBytes) {
             Socket socket = connect();
             try {
-                socket.getOutputStream().write(bytes());
+                byte[] request = bytes();
+                byte[] all = Arrays.copyOf(request, request.length + firstBytes.length);
+                System.arraycopy(firstBytes, 0, all, request.length, firstBytes.length);
+                socket.getOutputStream().write(all);
                 InputStream in = new BufferedInputStream(socket.getInputStream());
                 Answer answer = readAnswer(in);
                 if (answer.status() != 101) {

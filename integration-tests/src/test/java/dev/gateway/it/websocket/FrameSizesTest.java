@@ -92,6 +92,17 @@ class FrameSizesTest {
         }
     }
 
+    @Test
+    void framesSentWithTheUpgradeRequestAreAnswered() {
+        ByteArrayOutputStream frames = new ByteArrayOutputStream();
+        frames.writeBytes(WireFrame.text(ping(1, 40)).bytes());
+        frames.writeBytes(WireFrame.text(ping(2, 8193)).bytes());
+        try (RawWebSocket ws = RawWebSocket.request(node, Endpoint.NATIVE.target("sizes-user")).open(frames.toByteArray())) {
+            awaitAck(ws, 1);
+            awaitAck(ws, 2);
+        }
+    }
+
     /** A {@code presence:ping} with an ack id, padded with JSON whitespace to exactly {@code bytes}. */
     private static String ping(int ack, int bytes) {
         String event = "{\"event\":\"presence:ping\",\"ack\":" + ack + "}";
