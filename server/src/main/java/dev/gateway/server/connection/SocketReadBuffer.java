@@ -22,8 +22,8 @@ import io.helidon.common.socket.PlainSocket;
  * How: the array is {@code PlainSocket}'s private final field {@code readBuffer}, replaced through reflection, only
  * ever by the connection's own reader thread and between two reads ({@code PlainSocket.get()} reads the field once per
  * read). When the field cannot be set (a Helidon without it, a JDK that refuses to change a final field, Helidon on
- * the module path) every connection keeps Helidon's buffer: one line at startup says so, nothing else changes. The
- * HTTP request of the upgrade is read with Helidon's buffer; it is garbage before the first collection.
+ * the module path) every connection keeps Helidon's buffer: one line at the first upgrade says so, nothing else
+ * changes. The HTTP request of the upgrade is read with Helidon's buffer; it is garbage before the first collection.
  */
 final class SocketReadBuffer {
     /** What a waiting connection reads into: a typical client frame (an event, a ping) arrives in one read. */
@@ -62,7 +62,7 @@ final class SocketReadBuffer {
         return socket != null;
     }
 
-    /** Before a read of a frame's {@code bytes} that are not buffered yet: a large buffer when they will not fit the small one. */
+    /** Before reading {@code bytes} of a frame that are not buffered yet: the large buffer if they exceed the small. */
     void expect(long bytes) {
         if (!large && bytes > IDLE_BYTES) {
             large = true;
@@ -85,7 +85,8 @@ final class SocketReadBuffer {
         try {
             SET_READ_BUFFER.invokeExact(socket, buffer);
         } catch (Throwable e) {
-            throw new IllegalStateException("setting the socket read buffer failed", e); // a setter that was found cannot fail
+            // a setter that was found and fits the socket's class does not fail
+            throw new IllegalStateException("setting the socket read buffer failed", e);
         }
     }
 
@@ -99,7 +100,8 @@ final class SocketReadBuffer {
             return MethodHandles.lookup().unreflectSetter(field)
                     .asType(MethodType.methodType(void.class, PlainSocket.class, byte[].class));
         } catch (ReflectiveOperationException | RuntimeException e) {
-            LOG.log(System.Logger.Level.INFO, "socket read buffers stay at Helidon's 8 KiB per connection ({0})", e.toString());
+            LOG.log(System.Logger.Level.INFO, "socket read buffers stay at Helidon''s 8 KiB per connection ({0})",
+                    e.toString());
             return null;
         }
     }
