@@ -29,8 +29,9 @@ public final class Client {
     private final TokenBucket rateLimit;
     private final Transport transport;
     private final ClientListener listener;
-    private final Set<String> rooms = ConcurrentHashMap.newKeySet();
-    private final Set<String> watchedUsers = ConcurrentHashMap.newKeySet();
+    // sized for the usual one or two entries (a table of 2 slots, not 16): there is one of each per socket
+    private final Set<String> rooms = ConcurrentHashMap.newKeySet(1);
+    private final Set<String> watchedUsers = ConcurrentHashMap.newKeySet(1);
     private final AtomicReference<DisconnectReason> ended = new AtomicReference<>();
     private volatile Principal principal;
     private volatile long lastPresencePingMillis;

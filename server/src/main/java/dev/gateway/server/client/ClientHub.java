@@ -12,7 +12,7 @@ public final class ClientHub {
 
     public void add(Client client) {
         bySocket.put(client.socketId(), client);
-        byUser.computeIfAbsent(client.userId(), u -> ConcurrentHashMap.newKeySet()).add(client);
+        byUser.computeIfAbsent(client.userId(), u -> ConcurrentHashMap.newKeySet(1)).add(client); // most users: 1 socket
     }
 
     /** Removes a client; true when it was here. */

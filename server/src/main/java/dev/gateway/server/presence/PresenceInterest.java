@@ -15,7 +15,7 @@ public final class PresenceInterest {
 
     public void watch(Client client, String userId) {
         if (client.watchedUsers().add(userId)) {
-            watchers.computeIfAbsent(userId, u -> ConcurrentHashMap.newKeySet()).add(client);
+            watchers.computeIfAbsent(userId, u -> ConcurrentHashMap.newKeySet(1)).add(client);
         }
     }
 

@@ -24,7 +24,7 @@ public final class LocalRooms {
         boolean[] first = new boolean[1];
         members.compute(room, (r, set) -> {
             if (set == null) {
-                set = ConcurrentHashMap.newKeySet();
+                set = ConcurrentHashMap.newKeySet(1); // grows as members join; a user's room has one or two
                 first[0] = true;
             }
             set.add(client);
