@@ -9,15 +9,16 @@ import io.helidon.common.socket.HelidonSocket;
 import io.helidon.common.socket.PlainSocket;
 
 /**
- * The buffer an upgraded connection's socket reads into: small while the connection waits for its next frame, of
- * Helidon's size only while a frame larger than that is read.
+ * The buffer an upgraded connection's socket reads into: small while the connection waits for its next frame, as
+ * large as the frame (up to Helidon's size) only while a larger one is read.
  * <p>
  * Why: Helidon 4.2's {@link PlainSocket} reads every socket into an 8 KiB array it allocates per socket and keeps for
  * the socket's life ({@code BUFFER_LENGTH}, a constant: no listener or connection setting sizes it). For a WebSocket
  * gateway that is most of what an idle connection costs (about 8 of 18 KiB of heap per socket at 10,000 sockets), and
  * the largest thing every young collection copies while sockets connect. A client frame is a few hundred bytes, so
- * the gateway gives each upgraded socket a buffer of {@link #IDLE_BYTES} instead, and one of {@link #LARGE_BYTES}
- * while it reads a larger frame (dropped again before the connection waits for the next one).
+ * the gateway gives each upgraded socket a buffer of {@link #IDLE_BYTES} instead, and one of the frame's size, at most
+ * {@link #LARGE_BYTES}, while it reads a larger frame (dropped again before the connection waits for the next one):
+ * what a large frame costs in buffer is at most what its payload costs anyway.
  * <p>
  * How: the array is {@code PlainSocket}'s private final field {@code readBuffer}, replaced through reflection, only
  * ever by the connection's own reader thread and between two reads ({@code PlainSocket.get()} reads the field once per
@@ -28,7 +29,7 @@ import io.helidon.common.socket.PlainSocket;
 final class SocketReadBuffer {
     /** What a waiting connection reads into: a typical client frame (an event, a ping) arrives in one read. */
     static final int IDLE_BYTES = 512;
-    /** What a frame larger than {@link #IDLE_BYTES} is read with: Helidon's own size. */
+    /** The most a frame larger than {@link #IDLE_BYTES} is read with: Helidon's own size. */
     static final int LARGE_BYTES = 8 * 1024;
 
     private static final System.Logger LOG = System.getLogger(SocketReadBuffer.class.getName());
@@ -57,20 +58,15 @@ final class SocketReadBuffer {
         return buffer;
     }
 
-    /** True when the socket reads into this class's buffers (false: into Helidon's, unchanged). */
-    boolean isResized() {
-        return socket != null;
-    }
-
-    /** Before reading {@code bytes} of a frame that are not buffered yet: the large buffer if they exceed the small. */
+    /** Before reading {@code bytes} of a frame that are not buffered yet: a buffer that fits them, if 512 do not. */
     void expect(long bytes) {
         if (!large && bytes > IDLE_BYTES) {
             large = true;
-            set(new byte[LARGE_BYTES]);
+            set(new byte[(int) Math.min(LARGE_BYTES, bytes)]);
         }
     }
 
-    /** Between frames, before the connection waits: back to the small buffer, the large one becomes garbage. */
+    /** Between frames, before the connection may wait: back to the small buffer, the large one becomes garbage. */
     void idle() {
         if (large) {
             large = false;

@@ -36,10 +36,9 @@ class SocketReadBufferTest {
 
     @Test
     void aWaitingSocketReadsAtMostTheIdleSize() throws Exception {
-        SocketReadBuffer buffer = SocketReadBuffer.of(server);
+        SocketReadBuffer.of(server);
         send(2000);
 
-        assertThat(buffer.isResized(), is(true));
         assertThat(server.get().length, is(SocketReadBuffer.IDLE_BYTES));
     }
 
@@ -57,6 +56,15 @@ class SocketReadBufferTest {
     }
 
     @Test
+    void aFrameBetweenTheTwoSizesIsReadWithABufferOfItsSize() throws Exception {
+        SocketReadBuffer buffer = SocketReadBuffer.of(server);
+        send(2000);
+
+        buffer.expect(600);
+        assertThat(server.get().length, is(600));
+    }
+
+    @Test
     void whatFitsTheIdleBufferKeepsIt() throws Exception {
         SocketReadBuffer buffer = SocketReadBuffer.of(server);
         send(2000);
@@ -68,7 +76,6 @@ class SocketReadBufferTest {
     @Test
     void anyOtherSocketIsLeftAsHelidonMadeIt() {
         assertThat(SocketReadBuffer.of(null), is(sameInstance(SocketReadBuffer.UNCHANGED)));
-        assertThat(SocketReadBuffer.UNCHANGED.isResized(), is(false));
     }
 
     private void send(int bytes) throws Exception {
